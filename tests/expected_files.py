@@ -1,0 +1,74 @@
+"""The exact set of files a bake must produce, per answer set.
+
+Each area of the rendered project lists its own files. A file added to or
+removed from the template must be added or removed here too: the generation
+tests compare this set with the baked tree, file for file.
+"""
+
+from __future__ import annotations
+
+# Foundation: packaging, settings, schema, scoring, local scoring, scoring pipeline.
+FOUNDATION = [
+    ".gitattributes",
+    ".gitignore",
+    "Makefile",
+    "README.md",
+    "pyproject.toml",
+    "environments/register.yml",
+    "environments/scoring.yml",
+    "src/.amlignore",
+    "src/{pkg}/__init__.py",
+    "src/{pkg}/__main__.py",
+    "src/{pkg}/cli.py",
+    "src/{pkg}/commands/__init__.py",
+    "src/{pkg}/commands/data.py",
+    "src/{pkg}/commands/operations.py",
+    "src/{pkg}/commands/parallel.py",
+    "src/{pkg}/commands/plan.py",
+    "src/{pkg}/commands/scoring.py",
+    "src/{pkg}/commands/training.py",
+    "src/{pkg}/demo_data.py",
+    "src/{pkg}/errors.py",
+    "src/{pkg}/local/__init__.py",
+    "src/{pkg}/local/single.py",
+    "src/{pkg}/local/training.py",
+    "src/{pkg}/operations/__init__.py",
+    "src/{pkg}/pipelines/__init__.py",
+    "src/{pkg}/pipelines/context.py",
+    "src/{pkg}/pipelines/describe.py",
+    "src/{pkg}/pipelines/environments.py",
+    "src/{pkg}/pipelines/offline.py",
+    "src/{pkg}/pipelines/plan.py",
+    "src/{pkg}/pipelines/scoring.py",
+    "src/{pkg}/schema.py",
+    "src/{pkg}/scoring.py",
+    "src/{pkg}/settings.py",
+    "src/{pkg}/settings.toml",
+    "src/{pkg}/simulate.py",
+    "src/{pkg}/steps/__init__.py",
+    "src/{pkg}/steps/score.py",
+    "src/{pkg}/tabular_io.py",
+    "tests/conftest.py",
+]
+
+# Parallel scoring (ParallelRunStep, collect step, local parallel runner).
+PARALLEL: list[str] = []
+
+# AutoML retraining and local training.
+RETRAINING: list[str] = []
+
+# Operating the pipelines: workspace, provisioning, publishing, schedules.
+OPERATIONS: list[str] = []
+
+# Team workflow: regeneration, docs. CI files per provider are below.
+WORKFLOW: list[str] = []
+
+# Files kept only for one CI provider.
+CI_FILES: dict[str, list[str]] = {"github": [], "azure-devops": [], "none": []}
+
+
+def expected_files(context: dict) -> set[str]:
+    """Relative paths (POSIX) a bake with ``context`` must produce, and nothing else."""
+    paths = FOUNDATION + PARALLEL + RETRAINING + OPERATIONS + WORKFLOW
+    paths = paths + CI_FILES[context["ci_provider"]]
+    return {path.format(pkg=context["package_name"]) for path in paths}
