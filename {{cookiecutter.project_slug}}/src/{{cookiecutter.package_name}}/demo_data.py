@@ -68,10 +68,10 @@ def _simulated(schema: Schema, task: str, seed: int) -> pd.DataFrame:
         elif column.kind == "str":
             codes = pd.factorize(values)[0]
             signal += rng.normal(size=codes.max() + 1)[codes]
-    if task == "forecasting":
-        step = np.arange(rows) % max(1, rows // max(1, frame[schema.series_ids[0].name].nunique()
-                                                     if schema.series_ids else 1))
-        signal += 0.05 * step + np.sin(2 * np.pi * step / 7)
+    if schema.time is not None:
+        # A trend and a weekly season, so that time carries signal too.
+        days = (frame[schema.time.name] - frame[schema.time.name].min()).dt.days.to_numpy()
+        signal += 0.05 * days + np.sin(2 * np.pi * days / 7)
     noise = rng.normal(scale=0.1, size=rows)
     if task == "classification":
         cuts = np.quantile(signal, [1 / 3, 2 / 3])

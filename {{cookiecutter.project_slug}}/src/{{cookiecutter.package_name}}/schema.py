@@ -36,7 +36,10 @@ class Column:
         name, _, kind = spec.strip().partition(":")
         kind = kind.strip() or default_kind
         if kind not in KINDS:
-            raise ValueError(f"column {name!r}: unknown type {kind!r}; use one of {', '.join(KINDS)}")
+            raise SchemaError(
+                f"column {name.strip()!r}: unknown type {kind!r}; use one of {', '.join(KINDS)} "
+                "(e.g. age:int)"
+            )
         return cls(name.strip(), kind)
 
     @property
@@ -75,7 +78,7 @@ class Schema:
             features=tuple(Column.parse(spec) for spec in data.feature_columns),
             label=Column(data.label_column, label_kind),
             id=Column.parse(data.id_column, "str") if data.id_column else None,
-            time=Column(data.time_column, "datetime") if data.time_column else None,
+            time=Column.parse(data.time_column, "datetime") if data.time_column else None,
             series_ids=tuple(Column.parse(spec, "str") for spec in data.time_series_id_columns),
             prediction_column=data.prediction_column,
         )
@@ -107,7 +110,9 @@ class Schema:
         columns = self.scoring_columns
         return columns + (self.label,) if self.label is not None else columns
 
-    def check(self, frame: pd.DataFrame, *, with_label: bool = False) -> tuple[pd.DataFrame, RowProblems]:
+    def check(
+        self, frame: pd.DataFrame, *, with_label: bool = False
+    ) -> tuple[pd.DataFrame, RowProblems]:
         """Coerce ``frame`` to the schema's types and collect the rows that do not fit.
 
         Missing columns raise SchemaError at once: no row could be scored.
@@ -120,7 +125,8 @@ class Schema:
             raise SchemaError(
                 f"missing column(s) {', '.join(map(repr, missing))}; the data has "
                 f"{', '.join(map(repr, map(str, frame.columns))) or 'no columns'}. "
-                "Rename the data's columns, or regenerate the project with the right column answers."
+                "Rename the data's columns, or regenerate the project with the right column "
+                "answers."
             )
         reasons: dict[int, str] = {}
         coerced = {}
@@ -148,7 +154,8 @@ class Schema:
             duplicated = result[self.id.name].duplicated(keep=False).to_numpy()
             if duplicated.any():
                 rows = np.flatnonzero(duplicated)
-                shown = ", ".join(f"row {p + 1} ({result[self.id.name].iloc[p]!r})" for p in rows[:SHOWN_ROWS])
+                ids = result[self.id.name]
+                shown = ", ".join(f"row {p + 1} ({ids.iloc[p]!r})" for p in rows[:SHOWN_ROWS])
                 raise SchemaError(
                     f"column {self.id.name!r} (the row id) repeats: {shown}"
                     f"{' and more' if len(rows) > SHOWN_ROWS else ''}. Each row needs its own id."
@@ -160,7 +167,8 @@ def describe_problems(problems: RowProblems) -> str:
     """One message naming the first bad rows (1-based data rows, header excluded)."""
     positions = problems.positions
     shown = "; ".join(f"row {p + 1}: {problems.reasons[p]}" for p in positions[:SHOWN_ROWS])
-    more = f" (and {len(positions) - SHOWN_ROWS} more bad rows)" if len(positions) > SHOWN_ROWS else ""
+    hidden = len(positions) - SHOWN_ROWS
+    more = f" (and {hidden} more bad rows)" if hidden > 0 else ""
     return (
         f"{len(positions)} row(s) do not fit the schema{more}. {shown}. "
         "Fix those values, or declare the column's type in the answers (e.g. name:str)."
@@ -181,8 +189,10 @@ def _coerce(values: pd.Series, kind: str) -> tuple[pd.Series, np.ndarray]:
             numbers = values.astype("float64")
         else:
             stripped = values.astype("object").map(lambda v: v.strip() if isinstance(v, str) else v)
-            missing = missing | (stripped == "").to_numpy()
-            numbers = pd.to_numeric(stripped.where(stripped != "", np.nan), errors="coerce").astype("float64")
+            blank = (stripped == "").to_numpy()
+            missing = missing | blank
+            numbers = pd.to_numeric(stripped.where(~blank, np.nan), errors="coerce")
+            numbers = numbers.astype("float64")
         bad = numbers.isna().to_numpy() & ~missing
         if kind == "int":
             fractional = numbers.notna().to_numpy() & (numbers.to_numpy() % 1 != 0)
@@ -194,12 +204,14 @@ def _coerce(values: pd.Series, kind: str) -> tuple[pd.Series, np.ndarray]:
     if kind == "bool":
         if pd.api.types.is_bool_dtype(values):
             return values.astype("boolean"), np.zeros(len(values), dtype=bool)
-        words = values.astype("object").map(lambda v: str(v).strip().lower() if pd.notna(v) else None)
+        words = values.astype("object").where(~missing, "").astype(str).str.strip().str.lower()
         is_true = words.isin(TRUE_WORDS).to_numpy()
         is_false = words.isin(FALSE_WORDS).to_numpy()
-        result = pd.array([True if t else False if f else None for t, f in zip(is_true, is_false)], dtype="boolean")
+        result = pd.Series(pd.NA, index=values.index, dtype="boolean")
+        result[is_true] = True
+        result[is_false] = False
         bad = ~(is_true | is_false | missing)
-        return pd.Series(result, index=values.index), bad
+        return result, bad
     if kind == "datetime":
         if pd.api.types.is_datetime64_any_dtype(values):
             return values, np.zeros(len(values), dtype=bool)

@@ -30,12 +30,18 @@ def find_model_file(path: str | os.PathLike) -> Path:
     if path.is_file():
         return path
     if path.is_dir():
-        candidates = sorted(p for p in path.rglob("*") if p.is_file() and (
-            p.suffix.lower() in MODEL_FILE_SUFFIXES or p.name == "model_data"))
+        # "model_data" is the file name AutoML gives the best model of a pipeline run.
+        candidates = sorted(
+            p for p in path.rglob("*")
+            if p.is_file() and (p.suffix.lower() in MODEL_FILE_SUFFIXES or p.name == "model_data")
+        )
         if len(candidates) == 1:
             return candidates[0]
         found = ", ".join(p.name for p in candidates) or "none"
-        raise ScoringError(f"{path}: expected one model file (.pkl or .joblib) in the folder, found {found}")
+        raise ScoringError(
+            f"{path}: expected one model file (.pkl, .joblib or model_data) in the folder, "
+            f"found {found}; pass the file itself with --model"
+        )
     raise ScoringError(f"{path}: no such model file; train one with `train-local` or download it")
 
 
@@ -50,7 +56,10 @@ def load_model(path: str | os.PathLike) -> Any:
             "(see environments/ and the README on AutoML versions)."
         ) from error
     except Exception as error:
-        raise ScoringError(f"{file}: cannot load the model ({type(error).__name__}: {error})") from error
+        raise ScoringError(
+            f"{file}: cannot load the model ({type(error).__name__}: {error}); "
+            "is it a model file written by joblib or pickle?"
+        ) from error
 
 
 def predict(model: Any, frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
@@ -64,7 +73,10 @@ def predict(model: Any, frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
     if predictions.ndim > 1:
         predictions = predictions.reshape(len(predictions), -1)[:, 0]
     if len(predictions) != len(frame):
-        raise ScoringError(f"the model returned {len(predictions)} predictions for {len(frame)} rows")
+        raise ScoringError(
+            f"the model returned {len(predictions)} predictions for {len(frame)} rows; "
+            "it must return one prediction per row"
+        )
     output = frame.loc[:, [column.name for column in schema.scoring_columns]].reset_index(drop=True)
     # Assign the array, not a Series: a Series would align on the index.
     output[schema.prediction_column] = predictions
@@ -77,7 +89,20 @@ def score_frame(model: Any, frame: pd.DataFrame, schema: Schema) -> pd.DataFrame
     return predict(model, checked, schema)
 
 
-def score_tolerant(model: Any, frame: pd.DataFrame, schema: Schema) -> tuple[pd.DataFrame, RowProblems]:
+def order_by_id(predictions: pd.DataFrame, schema: Schema) -> pd.DataFrame:
+    """Predictions ordered by the id column when there is one (a stable sort), else unchanged.
+
+    The scoring step and the parallel output step both end with this, so
+    their files list the same rows in the same order.
+    """
+    if schema.id is None:
+        return predictions
+    return predictions.sort_values(schema.id.name, kind="stable").reset_index(drop=True)
+
+
+def score_tolerant(
+    model: Any, frame: pd.DataFrame, schema: Schema
+) -> tuple[pd.DataFrame, RowProblems]:
     """Predict the rows that fit the schema; return them with the rows that did not.
 
     The parallel step uses this: bad rows count as failed items instead of
@@ -99,6 +124,7 @@ __all__ = [
     "describe_problems",
     "find_model_file",
     "load_model",
+    "order_by_id",
     "predict",
     "score_frame",
     "score_tolerant",

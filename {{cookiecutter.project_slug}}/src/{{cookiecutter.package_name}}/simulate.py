@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .errors import ProjectError
 from .schema import Column, Schema
 
 CATEGORIES_PER_TEXT_COLUMN = 5
@@ -23,11 +24,18 @@ def simulate(
     *,
     seed: int = 0,
     reference: pd.DataFrame | None = None,
-    start: str = DEFAULT_START,
+    start: str | None = None,
 ) -> pd.DataFrame:
-    """``rows`` rows holding the schema's scoring columns (no label)."""
+    """``rows`` rows holding the schema's scoring columns (no label).
+
+    Series of a time column start at ``start``; by default on the day after
+    the reference's last time (scoring data follows the training data, as a
+    forecast does), or on DEFAULT_START without a reference.
+    """
     if rows < 1:
-        raise ValueError("rows must be at least 1")
+        raise ProjectError(f"the number of rows must be at least 1, got {rows}")
+    if start is None:
+        start = _day_after(reference, schema.time)
     rng = np.random.default_rng(seed)
     columns: dict[str, object] = {}
     if schema.id is not None:
@@ -40,6 +48,13 @@ def simulate(
     for column in schema.features:
         columns[column.name] = _values(column, rows, rng, reference)
     return pd.DataFrame(columns)
+
+
+def _day_after(reference: pd.DataFrame | None, time: Column | None) -> str:
+    if reference is None or time is None or time.name not in reference:
+        return DEFAULT_START
+    last = pd.to_datetime(reference[time.name], errors="coerce").max()
+    return DEFAULT_START if pd.isna(last) else str((last + pd.Timedelta(days=1)).date())
 
 
 def _ids(column: Column, rows: int) -> np.ndarray:
@@ -84,5 +99,7 @@ def _values(column: Column, rows: int, rng: np.random.Generator, reference: pd.D
     if column.kind == "datetime":
         days = rng.integers(0, 365, rows)
         return pd.Timestamp(DEFAULT_START) + pd.to_timedelta(days, unit="D")
-    labels = np.array([f"{column.name}_{i}" for i in range(CATEGORIES_PER_TEXT_COLUMN)], dtype=object)
+    labels = np.array(
+        [f"{column.name}_{i}" for i in range(CATEGORIES_PER_TEXT_COLUMN)], dtype=object
+    )
     return labels[rng.integers(0, len(labels), rows)]

@@ -80,7 +80,9 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it to ``path`` only on success."""
     final = Path(path)
     final.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".partial", dir=final.parent)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{final.name}.", suffix=".partial", dir=final.parent
+    )
     os.close(handle)
     try:
         yield Path(temporary)

@@ -6,7 +6,8 @@ import argparse
 
 
 def register(subcommands) -> None:
-    parser = subcommands.add_parser("simulate", help="write synthetic scoring data that fits the schema")
+    parser = subcommands.add_parser(
+        "simulate", help="write synthetic scoring data that fits the schema")
     parser.add_argument("--rows", type=int, required=True, help="number of rows")
     parser.add_argument("--output", required=True, help="a .csv or .parquet file")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -23,6 +24,7 @@ def simulate_command(args: argparse.Namespace) -> int:
 
     if args.rows < 1:
         raise ProjectError(f"--rows must be at least 1, got {args.rows}")
+    # Check the extension before the (slower) reference data is built.
     file_format(args.output)
     settings = get_settings()
     schema = Schema.from_settings(settings)

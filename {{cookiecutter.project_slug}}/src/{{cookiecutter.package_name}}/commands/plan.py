@@ -10,7 +10,8 @@ from ..pipelines import PIPELINES
 def register(subcommands) -> None:
     parser = subcommands.add_parser(
         "plan", help="build pipelines offline (no Azure account) and print their graphs")
-    parser.add_argument("pipeline", nargs="?", choices=PIPELINES, help="one pipeline (default: all)")
+    parser.add_argument(
+        "pipeline", nargs="?", choices=PIPELINES, help="one pipeline (default: all)")
     parser.add_argument("--mermaid", action="store_true", help="print Mermaid flowcharts instead")
     parser.set_defaults(handler=plan_command)
 

@@ -6,9 +6,11 @@ import argparse
 
 
 def register(subcommands) -> None:
-    parser = subcommands.add_parser("score", help="score a file with a model, as the scoring step does")
+    parser = subcommands.add_parser(
+        "score", help="score a file with a model, as the scoring step does")
     parser.add_argument("--model", required=True, help="model file (or a folder holding one)")
-    parser.add_argument("--input", required=True, help="a .csv or .parquet file, or a folder of them")
+    parser.add_argument(
+        "--input", required=True, help="a .csv or .parquet file, or a folder of them")
     parser.add_argument("--output", required=True, help="predictions file (.csv or .parquet)")
     parser.set_defaults(handler=score_command)
 

@@ -9,7 +9,9 @@ from ..steps import score as score_step
 from ..tabular_io import file_format
 
 
-def score_locally(model: str | os.PathLike, data: str | os.PathLike, output: str | os.PathLike) -> Path:
+def score_locally(
+    model: str | os.PathLike, data: str | os.PathLike, output: str | os.PathLike
+) -> Path:
     file_format(output)  # refuse an unknown extension before any work
     return score_step.main([
         "--model-path", str(model),

@@ -22,5 +22,6 @@ def builder(pipeline: str):
     try:
         module_name, function = _BUILDER_PATHS[pipeline]
     except KeyError:
-        raise ValueError(f"unknown pipeline {pipeline!r}; choose one of {', '.join(PIPELINES)}") from None
+        raise ValueError(
+            f"unknown pipeline {pipeline!r}; choose one of {', '.join(PIPELINES)}") from None
     return getattr(import_module(f"{__name__}.{module_name}"), function)

@@ -6,6 +6,7 @@ prints is what would be submitted.
 
 from __future__ import annotations
 
+import json
 import shlex
 from dataclasses import dataclass, field
 
@@ -21,6 +22,9 @@ class StepView:
     arguments: list[str]
     inputs: list[str]
     outputs: list[str]
+    environment: str | None = None
+    # Output name -> where it is written, e.g. "workspaceblobstore:<path>/{run-id}/predictions".
+    destinations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -36,11 +40,38 @@ def _argument_text(argument) -> str:
     for attribute in ("text", "_text", "value"):
         value = getattr(argument, attribute, None)
         if isinstance(value, str):
+            # Outputs appear as "DatasetOutputConfig:<name>" until the run resolves their path.
+            kind, _, output = value.partition(":")
+            if kind == "DatasetOutputConfig" and output:
+                return f"<output {output}>"
             return shlex.quote(value)
-    name = getattr(argument, "name", None) or getattr(getattr(argument, "_parameter", None), "name", None)
+    name = getattr(argument, "name", None)
+    name = name or getattr(getattr(argument, "_parameter", None), "name", None)
     if name:
         return f"${name}"
     return f"<{type(argument).__name__.strip('_')}>"
+
+
+def _environment_name(node) -> str | None:
+    """The environment a step runs in, read from its serialised run configuration."""
+    runconfig = getattr(node, "_runconfig", None)
+    if not isinstance(runconfig, str):
+        return None
+    try:
+        environment = json.loads(runconfig).get("environment") or {}
+    except (ValueError, AttributeError):
+        return None
+    name = environment.get("name") if isinstance(environment, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def _destination(port) -> str | None:
+    """``datastore:path`` of an OutputFileDatasetConfig output, when the port has one."""
+    destination = getattr(getattr(port, "_dataset_output", None), "destination", None)
+    if not isinstance(destination, tuple) or len(destination) != 2:
+        return None
+    datastore, path = destination
+    return f"{getattr(datastore, 'name', datastore)}:{path}"
 
 
 def _param(node, key: str) -> str | None:
@@ -56,13 +87,18 @@ def view(pipeline, name: str) -> PipelineView:
     for node in graph.module_nodes:
         builder = getattr(node, "_module_builder", None)
         arguments = [_argument_text(a) for a in getattr(builder, "_arguments", None) or []]
+        outputs = [port for port in node.outputs if port.name not in _INTERNAL_PORTS]
         steps.append(StepView(
             name=node.name,
             compute=_param(node, "Target"),
             script=_param(node, "Script"),
             arguments=arguments,
             inputs=[port.name for port in node.inputs if port.name not in _INTERNAL_PORTS],
-            outputs=[port.name for port in node.outputs if port.name not in _INTERNAL_PORTS],
+            outputs=[port.name for port in outputs],
+            environment=_environment_name(node),
+            destinations={
+                port.name: where for port in outputs if (where := _destination(port)) is not None
+            },
         ))
     edges = [
         (edge.source_port.node.name, edge.dest_port.node.name, edge.dest_port.name)
@@ -71,9 +107,12 @@ def view(pipeline, name: str) -> PipelineView:
     ]
     datasets = sorted({source for source, _, _ in edges if source not in module_names.values()})
     parameters = {
-        key: _default_text(parameter.default_value) for key, parameter in sorted(graph.params.items())
+        key: _default_text(parameter.default_value)
+        for key, parameter in sorted(graph.params.items())
     }
-    return PipelineView(name=name, steps=steps, edges=edges, parameters=parameters, datasets=datasets)
+    return PipelineView(
+        name=name, steps=steps, edges=edges, parameters=parameters, datasets=datasets
+    )
 
 
 def _default_text(value) -> str:
@@ -86,13 +125,19 @@ def render_text(pipeline: PipelineView) -> str:
     lines = [f"pipeline {pipeline.name}"]
     for step in pipeline.steps:
         lines.append(f"  step {step.name}")
-        lines.append(f"    compute:   {step.compute}")
+        lines.append(f"    compute:     {step.compute}")
+        if step.environment:
+            lines.append(f"    environment: {step.environment}")
         if step.script:
-            lines.append(f"    script:    {step.script}")
+            lines.append(f"    script:      {step.script}")
         if step.arguments:
-            lines.append(f"    arguments: {' '.join(step.arguments)}")
-        lines.append(f"    inputs:    {', '.join(step.inputs) or '-'}")
-        lines.append(f"    outputs:   {', '.join(step.outputs) or '-'}")
+            lines.append(f"    arguments:   {' '.join(step.arguments)}")
+        lines.append(f"    inputs:      {', '.join(step.inputs) or '-'}")
+        outputs = [
+            f"{name} -> {step.destinations[name]}" if name in step.destinations else name
+            for name in step.outputs
+        ]
+        lines.append(f"    outputs:     {', '.join(outputs) or '-'}")
     if pipeline.edges:
         lines.append("  data flow:")
         lines += [f"    {source} -> {target} ({port})" for source, target, port in pipeline.edges]

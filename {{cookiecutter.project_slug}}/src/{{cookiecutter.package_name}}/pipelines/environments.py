@@ -7,18 +7,22 @@ from pathlib import Path
 from azureml.core import Environment
 from azureml.core.runconfig import DEFAULT_CPU_IMAGE, DockerConfiguration, RunConfiguration
 
+from ..errors import ProjectError
 from ..settings import Settings, project_root
 
 
 def conda_file(name: str) -> Path:
     path = project_root() / "environments" / f"{name}.yml"
     if not path.is_file():
-        raise FileNotFoundError(f"conda specification not found: {path}")
+        raise ProjectError(
+            f"conda specification not found: {path}; restore it from the template "
+            "(environments/ is template-owned)"
+        )
     return path
 
 
 def environment(name: str, conda_name: str) -> Environment:
-    """An environment named ``name`` from ``environments/<conda_name>.yml`` on the CPU base image."""
+    """Environment ``name`` from ``environments/<conda_name>.yml`` on the CPU base image."""
     env = Environment.from_conda_specification(name=name, file_path=str(conda_file(conda_name)))
     env.docker.base_image = DEFAULT_CPU_IMAGE
     return env
@@ -33,7 +37,10 @@ def register_environment(settings: Settings) -> Environment:
 
 
 def run_configuration(env: Environment) -> RunConfiguration:
-    """A run configuration in Docker; ``DockerConfiguration`` replaces the deprecated ``docker.enabled``."""
+    """A run configuration in Docker.
+
+    ``DockerConfiguration`` replaces the deprecated ``environment.docker.enabled``.
+    """
     config = RunConfiguration()
     config.environment = env
     config.docker = DockerConfiguration(use_docker=True)

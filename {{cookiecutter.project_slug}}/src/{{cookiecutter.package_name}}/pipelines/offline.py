@@ -59,7 +59,9 @@ def offline_compute_target(workspace, settings: Settings):
     compute.name = settings.compute.name
     compute.type = "AmlCompute"
     compute.vm_size = settings.compute.vm_size
-    compute.scale_settings = mock.Mock(minimum_node_count=0, maximum_node_count=settings.compute.node_count)
+    compute.scale_settings = mock.Mock(
+        minimum_node_count=0, maximum_node_count=settings.compute.node_count
+    )
     compute.provisioning_state = "Succeeded"
     return compute
 
@@ -86,13 +88,16 @@ def offline_context(settings: Settings) -> Iterator[BuildContext]:
         patches.enter_context(mock.patch(
             "azureml._vendor.azure_cli_core.azureml_cloud._Clouds._get_clouds", return_value=[]))
         workspace = offline_workspace()
-        datastore = AzureBlobDatastore(workspace, "workspaceblobstore", "offline-container", "offlineaccount")
+        datastore = AzureBlobDatastore(
+            workspace, "workspaceblobstore", "offline-container", "offlineaccount"
+        )
         compute = offline_compute_target(workspace, settings)
         patches.enter_context(mock.patch.object(
             Workspace, "compute_targets", new_callable=mock.PropertyMock,
             return_value={compute.name: compute}))
         patches.enter_context(mock.patch.object(
-            Workspace, "service_context", new_callable=mock.PropertyMock, return_value=mock.MagicMock()))
+            Workspace, "service_context", new_callable=mock.PropertyMock,
+            return_value=mock.MagicMock()))
         patches.enter_context(mock.patch.object(
             Workspace, "get_default_datastore", return_value=datastore))
         # Building a graph registers unregistered datasets; offline there is nowhere to register.

@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import io
 
+from ..errors import ProjectError
 from ..settings import Settings
 from . import PIPELINES, builder
 from .describe import PipelineView, view
 
 
 def plan(settings: Settings, pipelines: tuple[str, ...] = PIPELINES) -> list[PipelineView]:
-    """Build each pipeline with the real SDK against the dry-run service, validate it, describe it."""
+    """Build each pipeline with the real SDK against the dry-run service; validate, describe."""
     from .offline import offline_context
 
     views = []
@@ -22,6 +23,6 @@ def plan(settings: Settings, pipelines: tuple[str, ...] = PIPELINES) -> list[Pip
                 pipeline = builder(name)(context, settings)
                 errors = pipeline.validate()
             if errors:
-                raise RuntimeError(f"pipeline {name} does not validate: {errors}")
+                raise ProjectError(f"pipeline {name} does not validate: {errors}")
             views.append(view(pipeline, settings.pipeline_name(name)))
     return views

@@ -20,7 +20,9 @@ MODEL_VERSION_PARAMETER = "model_version"
 DATASET_PARAMETER = "scoring_dataset"
 
 
-def scoring_input(context: BuildContext, parameter: str = DATASET_PARAMETER) -> DatasetConsumptionConfig:
+def scoring_input(
+    context: BuildContext, parameter: str = DATASET_PARAMETER
+) -> DatasetConsumptionConfig:
     """The scoring dataset as a named, direct input whose version a run may override."""
     dataset = PipelineParameter(name=parameter, default_value=context.scoring_dataset)
     return DatasetConsumptionConfig(INPUT_NAME, dataset, mode="direct")

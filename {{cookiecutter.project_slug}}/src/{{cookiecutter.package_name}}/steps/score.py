@@ -16,7 +16,11 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from {{ cookiecutter.package_name }}.schema import Schema  # noqa: E402
-from {{ cookiecutter.package_name }}.scoring import load_model, score_frame  # noqa: E402
+from {{ cookiecutter.package_name }}.scoring import (  # noqa: E402
+    load_model,
+    order_by_id,
+    score_frame,
+)
 from {{ cookiecutter.package_name }}.settings import get_settings  # noqa: E402
 from {{ cookiecutter.package_name }}.tabular_io import read_frame, write_frame  # noqa: E402
 
@@ -67,9 +71,10 @@ def main(argv: list[str] | None = None) -> Path:
     schema = Schema.from_settings(get_settings())
     model = load_model(model_file(args))
     frame = input_frame(args, schema)
-    predictions = score_frame(model, frame, schema)
+    predictions = order_by_id(score_frame(model, frame, schema), schema)
     written = write_frame(predictions, output_file(args))
-    print(f"scored {len(predictions)} rows of {args.dataset_name or args.input_path} into {written}")
+    source = args.dataset_name or args.input_path or args.input_name
+    print(f"scored {len(predictions)} rows of {source} into {written}")
     return written
 
 
