@@ -52,19 +52,55 @@ FOUNDATION = [
 ]
 
 # Parallel scoring (ParallelRunStep, collect step, local parallel runner).
-PARALLEL: list[str] = []
+PARALLEL: list[str] = [
+    "docs/parallel-scoring.md",
+    "src/{pkg}/local/minibatches.py",
+    "src/{pkg}/local/parallel.py",
+    "src/{pkg}/local/split.py",
+    "src/{pkg}/pipelines/parallel_scoring.py",
+    "src/{pkg}/row_lines.py",
+    "src/{pkg}/steps/collect_output.py",
+    "src/{pkg}/steps/parallel_score.py",
+    "tests/test_parallel_collect.py",
+    "tests/test_parallel_pipeline.py",
+    "tests/test_parallel_runner.py",
+]
 
 # AutoML retraining and local training.
 RETRAINING: list[str] = []
 
 # Operating the pipelines: workspace, provisioning, publishing, schedules.
-OPERATIONS: list[str] = []
+OPERATIONS: list[str] = [
+    "docs/operations.md",
+    "src/{pkg}/operations/provision.py",
+    "src/{pkg}/operations/publish.py",
+    "src/{pkg}/operations/run.py",
+    "src/{pkg}/operations/schedules.py",
+    "src/{pkg}/operations/time_zones.py",
+    "src/{pkg}/operations/trigger.py",
+    "src/{pkg}/operations/workspace.py",
+    "tests/test_operations.py",
+    "tests/test_operations_workspace.py",
+    "tests/test_publish.py",
+    "tests/test_schedules.py",
+    "tests/test_trigger.py",
+]
 
 # Team workflow: regeneration, docs. CI files per provider are below.
-WORKFLOW: list[str] = []
+WORKFLOW: list[str] = [
+    ".cookiecutterrc",
+    "docs/pipelines.md",
+    "docs/regeneration.md",
+    "src/{pkg}/feature_prep.py",
+    "tests/test_docs_pipelines.py",
+]
 
 # Files kept only for one CI provider.
-CI_FILES: dict[str, list[str]] = {"github": [], "azure-devops": [], "none": []}
+CI_FILES: dict[str, list[str]] = {
+    "github": [".github/dependabot.yml", ".github/workflows/ci.yml"],
+    "azure-devops": ["azure-pipelines.yml"],
+    "none": [],
+}
 
 
 def expected_files(context: dict) -> set[str]:
