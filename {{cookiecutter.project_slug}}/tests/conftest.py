@@ -25,12 +25,35 @@ def schema(settings):
 
 
 @pytest.fixture(scope="session")
+def scoring_frame(settings, schema):
+    """``scoring_frame(rows, seed=0)``: scoring data the trained model can score.
+
+    Simulated like the ``simulate`` command: numbers in the demo data's ranges and,
+    for forecasting, times that follow the demo (training) data.
+    """
+    from {{ cookiecutter.package_name }}.demo_data import demo_training_frame
+    from {{ cookiecutter.package_name }}.simulate import simulate
+
+    reference, _ = demo_training_frame(schema, settings.model.task)
+
+    def make(rows: int, seed: int = 0):
+        return simulate(schema, rows, seed=seed, reference=reference)
+
+    return make
+
+
+# Seconds of local AutoML search for models trained by tests.
+TRAINING_SECONDS = 2
+
+
+@pytest.fixture(scope="session")
 def trained_model(settings, tmp_path_factory):
     """Path of a model trained locally on the demo data, once per test session."""
     from {{ cookiecutter.package_name }}.local.training import train
 
     path = tmp_path_factory.mktemp("model") / "model.pkl"
-    train(settings, path)
+    # A short search: tests need a working model, not the best one.
+    train(settings, path, time_budget=TRAINING_SECONDS)
     return path
 
 

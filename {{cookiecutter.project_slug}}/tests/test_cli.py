@@ -56,8 +56,9 @@ def test_simulate_writes_the_rows_asked_for(tmp_path, schema, settings, capsys):
     assert "37 rows" in capsys.readouterr().out
 
 
-def test_score_writes_one_prediction_per_row(tmp_path, trained_model, schema, settings, capsys):
-    data = write_frame(simulate(schema, 15), tmp_path / "in.csv")
+def test_score_writes_one_prediction_per_row(tmp_path, trained_model, schema, settings,
+                                             scoring_frame, capsys):
+    data = write_frame(scoring_frame(15), tmp_path / "in.csv")
     output = tmp_path / "out" / f"predictions.{settings.data.output_format}"
     assert main(["score", "--model", str(trained_model), "--input", str(data),
                  "--output", str(output)]) == 0

@@ -39,9 +39,10 @@ def test_diabetes_answers_get_the_real_diabetes_data():
 
 
 def test_other_answers_get_simulated_data_with_signal(schema):
-    schema = dataclasses.replace(schema, features=(Column("size"), Column("colour", "str"),
-                                                   Column("member", "bool")))
-    for task in ("classification", "regression"):
+    features = (Column("size"), Column("colour", "str"), Column("member", "bool"))
+    for task, label_kind in (("classification", "str"), ("regression", "float")):
+        schema = dataclasses.replace(schema, features=features,
+                                     label=Column(schema.label.name, label_kind))
         frame, source = demo_training_frame(schema, task, seed=3)
         assert "simulated" in source
         schema.validate(frame, with_label=True)

@@ -17,8 +17,9 @@ from {{ cookiecutter.package_name }}.steps import score as score_step
 from {{ cookiecutter.package_name }}.tabular_io import read_frame, write_frame
 
 
-def test_step_writes_predictions_into_the_output_folder(tmp_path, trained_model, schema, settings):
-    frame = simulate(schema, 9).iloc[::-1]  # reversed: ids (if any) arrive out of order
+def test_step_writes_predictions_into_the_output_folder(tmp_path, trained_model, schema, settings,
+                                                        scoring_frame):
+    frame = scoring_frame(9).iloc[::-1]  # reversed: ids (if any) arrive out of order
     data = write_frame(frame, tmp_path / "in" / "part.parquet")
     written = score_step.main([
         "--model-path", str(trained_model), "--input-path", str(data.parent),

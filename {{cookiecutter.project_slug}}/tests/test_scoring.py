@@ -38,8 +38,8 @@ def model(trained_model):
     return load_model(trained_model)
 
 
-def test_trained_model_predicts_one_value_per_row_in_input_order(model, schema):
-    frame = simulate(schema, 25, seed=4)
+def test_trained_model_predicts_one_value_per_row_in_input_order(model, schema, scoring_frame):
+    frame = scoring_frame(25, seed=4)
     predictions = score_frame(model, frame, schema)
     assert len(predictions) == 25
     assert list(predictions.columns) == list(schema.output_columns)
@@ -49,8 +49,8 @@ def test_trained_model_predicts_one_value_per_row_in_input_order(model, schema):
     assert predictions[schema.prediction_column].notna().all()
 
 
-def test_key_and_feature_columns_are_carried_unchanged(model, schema):
-    frame = simulate(schema, 10, seed=5)
+def test_key_and_feature_columns_are_carried_unchanged(model, schema, scoring_frame):
+    frame = scoring_frame(10, seed=5)
     predictions = score_frame(model, frame, schema)
     checked = schema.validate(frame).reset_index(drop=True)
     for column in schema.scoring_columns:

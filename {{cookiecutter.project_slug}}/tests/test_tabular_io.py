@@ -52,9 +52,11 @@ def test_folder_input_reads_every_data_file_in_order(tmp_path, schema):
     write_frame(second, folder / "nested" / "b.parquet")
     (folder / "notes.txt").write_text("not data", encoding="utf-8")
     assert [p.name for p in data_files(folder)] == ["a.csv", "b.parquet"]
-    frame = schema.validate(read_frame(folder, schema))
+    frame = read_frame(folder, schema)
     assert len(frame) == 10
     assert frame.index.tolist() == list(range(10))
+    _, problems = schema.check(frame)  # check(): both files restart their ids
+    assert not problems
 
 
 def test_empty_folder_is_an_error(tmp_path):

@@ -134,7 +134,7 @@ class Schema:
             values, bad = _coerce(frame[column.name], column.kind)
             coerced[column.name] = values
             for position in np.flatnonzero(bad):
-                original = frame[column.name].iloc[position]
+                original = _plain(frame[column.name].iloc[position])
                 reasons.setdefault(
                     int(position), f"column {column.name!r} expects {column.kind}, got {original!r}"
                 )
@@ -155,7 +155,9 @@ class Schema:
             if duplicated.any():
                 rows = np.flatnonzero(duplicated)
                 ids = result[self.id.name]
-                shown = ", ".join(f"row {p + 1} ({ids.iloc[p]!r})" for p in rows[:SHOWN_ROWS])
+                shown = ", ".join(
+                    f"row {p + 1} ({_plain(ids.iloc[p])!r})" for p in rows[:SHOWN_ROWS]
+                )
                 raise SchemaError(
                     f"column {self.id.name!r} (the row id) repeats: {shown}"
                     f"{' and more' if len(rows) > SHOWN_ROWS else ''}. Each row needs its own id."
@@ -173,6 +175,11 @@ def describe_problems(problems: RowProblems) -> str:
         f"{len(positions)} row(s) do not fit the schema{more}. {shown}. "
         "Fix those values, or declare the column's type in the answers (e.g. name:str)."
     )
+
+
+def _plain(value):
+    """A numpy scalar as the Python value it holds, so messages read 7, not np.int64(7)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _coerce(values: pd.Series, kind: str) -> tuple[pd.Series, np.ndarray]:
