@@ -49,6 +49,15 @@ FOUNDATION = [
     "src/{pkg}/steps/score.py",
     "src/{pkg}/tabular_io.py",
     "tests/conftest.py",
+    "tests/test_cli.py",
+    "tests/test_demo_data.py",
+    "tests/test_schema.py",
+    "tests/test_score_step.py",
+    "tests/test_scoring.py",
+    "tests/test_scoring_pipeline.py",
+    "tests/test_settings.py",
+    "tests/test_simulate.py",
+    "tests/test_tabular_io.py",
 ]
 
 # Parallel scoring (ParallelRunStep, collect step, local parallel runner).
