@@ -152,6 +152,19 @@ def test_answers_file_records_every_answer_and_nothing_private(template_repo, tm
     assert set(answers) == {key for key in prompts if not key.startswith("_")}
 
 
+def test_user_owned_files_are_seeded_skipped_and_documented(template_repo, tmp_path):
+    import tomllib
+
+    project = bake(template_repo, tmp_path / "bake")
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    skipped = pyproject["tool"]["cruft"]["skip"]
+    assert "src/iris_batch_scoring/feature_prep.py" in skipped
+    guide = (project / "docs" / "regeneration.md").read_text(encoding="utf-8")
+    for path in skipped:
+        assert (project / path).is_file(), f"{path} is in cruft's skip but not seeded"
+        assert f"| `{path}` | **you** |" in guide, f"{path} is not listed as yours in the guide"
+
+
 # --- cruft ------------------------------------------------------------------------------------
 
 def test_cruft_update_applies_a_new_template_commit_and_keeps_user_edits(template_repo, tmp_path):
