@@ -25,6 +25,17 @@ def with_schedules(settings, **changes):
     return dataclasses.replace(settings, schedules=dataclasses.replace(current, **changes))
 
 
+@pytest.fixture(scope="module")
+def settings(settings):
+    """The answers' time zone with fixed schedules, so the counts below hold for every answer set."""
+    return with_schedules(
+        settings,
+        score_on_new_data=False,
+        scoring=dict(frequency="Day", interval=1, time="06:00"),
+        retraining=dict(frequency="Week", interval=1, time="02:00"),
+    )
+
+
 @pytest.fixture
 def published(offline_service, settings):
     """Endpoints for the scored and the retrained pipeline.
@@ -167,9 +178,13 @@ def test_start_time_is_the_next_occurrence_in_the_time_zone(settings):
 
 
 def test_hourly_without_a_time_starts_at_the_next_whole_hour(settings):
-    chosen = with_schedules(settings, scoring=dict(frequency="Hour", interval=2, time=""))
+    chosen = with_schedules(
+        settings, time_zone="IndiaStandardTime", scoring=dict(frequency="Hour", interval=2, time="")
+    )
     spec = schedules.desired_schedules(chosen, now=NOW)[0]
-    assert spec.start_time == dt.datetime(2026, 3, 11, 0, 0) and spec.hours is None
+    # 23:30 UTC is 05:00 on the next day in India (UTC+05:30): the next whole hour is 06:00.
+    assert spec.start_time == dt.datetime(2026, 3, 11, 6, 0) and spec.hours is None
+    assert spec.recurrence().time_zone.name == "IndiaStandardTime"
 
 
 def test_every_time_zone_of_the_sdk_maps_to_a_known_zone():
@@ -213,3 +228,14 @@ def test_new_data_schedule_needs_a_blob_datastore(published, settings):
     ):
         apply(published, with_schedules(settings, score_on_new_data=True))
     assert sum(stored(published).values()) == 0
+
+
+def test_monthly_without_a_time_is_not_moved_by_a_later_apply(published, settings):
+    chosen = with_schedules(settings, retraining=dict(frequency="Month", time=""))
+    apply(published, chosen)
+    before = stored(published)
+    changes = apply(published, chosen, now=NOW + dt.timedelta(days=1, hours=5))
+    assert stored(published) == before
+    assert {c.name: c.action for c in changes}[schedules.schedule_name(settings, "retraining")] == (
+        "unchanged"
+    )

@@ -58,6 +58,7 @@ class ScheduleSpec:
     hours: tuple[int, ...] | None = None
     minutes: tuple[int, ...] | None = None
     start_time: dt.datetime | None = None  # naive: wall-clock time in time_zone
+    anchored: bool = False  # the start's time of day comes from the settings (HH:MM)
     path_on_datastore: str | None = None
     polling_interval: int | None = None
 
@@ -163,7 +164,7 @@ def _recurring_spec(
         raise ScheduleSettingsError(
             f"{where}.time {time!r} is not a time of day HH:MM (00:00 to 23:59)"
         )
-    if not time and recurrence.frequency not in ("Minute", "Hour"):
+    if not time and recurrence.frequency in TIME_OF_DAY_FREQUENCIES:
         raise ScheduleSettingsError(
             f"{where}.time is empty, but a {recurrence.frequency} schedule runs at a time of day: "
             "give it as HH:MM"
@@ -173,6 +174,7 @@ def _recurring_spec(
         # The first run is the next HH:MM in the schedule's zone, never "now".
         start = time_zones.next_occurrence(hour, minute, zone, now)
     else:
+        # No time of day (Month, Hour, Minute): start at the next whole hour, not "now".
         hour = minute = None
         start = time_zones.next_whole_hour(zone, now)
     at_time_of_day = recurrence.frequency in TIME_OF_DAY_FREQUENCIES and match
@@ -183,6 +185,7 @@ def _recurring_spec(
         hours=(hour,) if at_time_of_day else None,
         minutes=(minute,) if at_time_of_day else None,
         start_time=start,
+        anchored=bool(match),
         **common,
     )
     try:
@@ -224,8 +227,9 @@ def same_recurrence(existing, spec: ScheduleSpec) -> bool:
         return False
     if list(existing.minutes or []) != list(spec.minutes or []):
         return False
-    if spec.hours is None and spec.start_time is not None:
-        # Month, Hour and Minute schedules keep their anchor's time of day.
+    if spec.hours is None and spec.anchored:
+        # Month, Hour and Minute schedules with a time keep their start's time of day;
+        # without one, any start will do (re-applying must not move a monthly run).
         start = _start(existing.start_time)
         return start is not None and start.time() == spec.start_time.time()
     return True
