@@ -27,7 +27,7 @@ def with_schedules(settings, **changes):
 
 @pytest.fixture(scope="module")
 def settings(settings):
-    """The answers' time zone with fixed schedules, so the counts below hold for every answer set."""
+    """The answers' time zone with fixed schedules: the counts below hold for every answer set."""
     return with_schedules(
         settings,
         score_on_new_data=False,
