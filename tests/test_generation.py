@@ -127,7 +127,9 @@ def clean_environment() -> dict:
 def test_rendered_project_tests_pass(baked):
     # Same interpreter, no install: the rendered pyproject sets pythonpath = ["src"].
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"],
+        # faulthandler dumps every thread's stack if a test hangs, before our timeout kills it.
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+         "-o", f"faulthandler_timeout={RENDERED_SUITE_TIMEOUT // 3}"],
         cwd=baked.project_path, capture_output=True, text=True, env=clean_environment(),
         timeout=RENDERED_SUITE_TIMEOUT,
     )
