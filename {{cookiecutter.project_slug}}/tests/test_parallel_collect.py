@@ -66,6 +66,26 @@ def test_each_row_is_one_ascii_line():
     assert all("\n" not in line and "\r" not in line and line.isascii() for line in lines)
 
 
+def test_values_keep_their_type_and_exact_value():
+    import json
+
+    frame = pd.DataFrame({
+        "text": pd.array(["plain", 'q"uote', None], dtype="string"),
+        "number": [3.0, 0.1 + 0.2, np.nan],
+        "big": [1e16, -0.0, np.inf],
+        "count": pd.array([1, None, 3], dtype="Int64"),
+        "flag": pd.array([True, False, None], dtype="boolean"),
+        "mixed": [1, "a", None],  # not one Arrow type: encoded value by value
+    })
+    rows = [json.loads(line) for line in encode_rows(frame)]
+    assert rows[0] == {"text": "plain", "number": 3.0, "big": 1e16, "count": 1, "flag": True,
+                       "mixed": 1}
+    assert isinstance(rows[0]["number"], float) and isinstance(rows[0]["big"], float)
+    assert rows[1]["number"] == 0.1 + 0.2 and rows[1]["text"] == 'q"uote'
+    assert rows[2] == {"text": None, "number": None, "big": None, "count": 3, "flag": None,
+                       "mixed": None}
+
+
 @pytest.mark.parametrize("kind", ["csv", "parquet"])
 def test_awkward_strings_round_trip_byte_for_byte(tmp_path, kind):
     frame = awkward_frame()

@@ -25,6 +25,7 @@ import json
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
 from .errors import ProjectError
@@ -39,50 +40,85 @@ _ARROW_TYPES = {
 }
 
 
+# Text that JSON keeps as it is: printable ASCII except the quote and the backslash.
+PLAIN_TEXT = r"^[ !#-\[\]-~]*$"
+
+
 class RowLinesError(ProjectError, ValueError):
     """The parallel step's output cannot be read as scored rows."""
 
 
 def _json_values(values: pd.Series) -> list[str]:
-    """Each value of a column as JSON text."""
-    missing = values.isna().to_numpy()
-    if pd.api.types.is_bool_dtype(values):
-        texts = ["true" if value else "false" for value in values.fillna(False).tolist()]
-    elif pd.api.types.is_integer_dtype(values):
-        texts = [str(value) for value in values.fillna(0).astype("int64").tolist()]
-    elif pd.api.types.is_float_dtype(values):
-        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
-        missing = missing | ~np.isfinite(numbers)
-        texts = list(map(repr, numbers.tolist()))
-    elif pd.api.types.is_datetime64_any_dtype(values):
-        stamps = values.to_numpy(dtype="datetime64[ns]")
-        texts = ['"' + text + '"' for text in np.datetime_as_string(stamps, unit="ns").tolist()]
-    else:
-        texts = [
-            json.dumps(value if isinstance(value, str) else _plain(value))
-            for value in values.astype("object").tolist()
-        ]
-    if missing.any():
-        texts = ["null" if gap else text for text, gap in zip(texts, missing.tolist(), strict=True)]
-    return texts
+    """Each value of a column as JSON text, one by one (for columns Arrow cannot hold)."""
+    texts = [json.dumps(_plain(value)) for value in values.astype("object").tolist()]
+    return [text if text not in ("NaN", "Infinity", "-Infinity") else "null" for text in texts]
 
 
 def _plain(value):
     """numpy scalars as Python values (json.dumps refuses numpy types); others as text."""
-    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+    if value is None or value is pd.NaT or (isinstance(value, float) and not np.isfinite(value)):
         return None
     if isinstance(value, np.generic):
         return value.item()
-    return value if isinstance(value, (int, float, bool)) else str(value)
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value if isinstance(value, (str, int, float, bool)) else str(value)
+
+
+def _quoted(texts: pa.Array) -> pa.Array:
+    """Strings as JSON strings: quoted, escaped, pure ASCII."""
+    plain = pc.match_substring_regex(texts, PLAIN_TEXT).fill_null(True)
+    if pc.all(plain).as_py():
+        return pc.binary_join_element_wise('"', texts, '"', "")
+    # Values with quotes, backslashes, control or non-ASCII characters: json.dumps escapes them.
+    values = texts.to_pylist()
+    for position in np.flatnonzero(~plain.to_numpy(zero_copy_only=False)):
+        values[position] = json.dumps(values[position])[1:-1]
+    return pc.binary_join_element_wise('"', pa.array(values, pa.string()), '"', "")
+
+
+def _json_texts(values: pd.Series) -> pa.Array:
+    """Each value of a column as JSON text, computed by Arrow over the whole column."""
+    array = pa.array(values, from_pandas=True)
+    kind = array.type
+    if pa.types.is_boolean(kind):
+        texts = pc.if_else(array, "true", "false")
+    elif pa.types.is_integer(kind):
+        texts = pc.cast(array, pa.string())
+    elif pa.types.is_floating(kind):
+        # Arrow writes the shortest text that reads back as the same double, like repr();
+        # a whole number gets ".0" so that it is read back as a float, not an integer.
+        texts = pc.cast(pc.cast(array, pa.float64()), pa.string())
+        whole = pc.invert(pc.match_substring_regex(texts, "[.e]"))
+        texts = pc.if_else(whole, pc.binary_join_element_wise(texts, ".0", ""), texts)
+        finite = pc.is_finite(array).fill_null(False)
+        texts = pc.if_else(finite, texts, pa.scalar(None, pa.string()))
+    elif pa.types.is_timestamp(kind):
+        texts = _quoted(pc.strftime(array, format="%Y-%m-%dT%H:%M:%S"))
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        texts = _quoted(array)
+    else:
+        raise TypeError(kind)
+    return texts.fill_null("null")
+
+
+def _column_texts(values: pd.Series):
+    try:
+        return _json_texts(values)
+    except (pa.ArrowException, TypeError, ValueError):  # mixed types, objects Arrow cannot hold
+        return pa.array(_json_values(values), pa.string())
 
 
 def encode_rows(frame: pd.DataFrame) -> list[str]:
     """One JSON object per row, as strings without newlines."""
     if frame.empty:
         return []
-    columns = [_json_values(frame[name]) for name in frame.columns]
-    template = "{" + ",".join(json.dumps(str(name)) + ":%s" for name in frame.columns) + "}"
-    return [template % row for row in zip(*columns, strict=True)]
+    parts: list = []
+    for number, name in enumerate(frame.columns):
+        parts.append(("{" if number == 0 else ",") + json.dumps(str(name)) + ":")
+        parts.append(_column_texts(frame[name]))
+    parts.append("}")
+    return pc.binary_join_element_wise(*parts, "").to_pylist()
 
 
 def arrow_schema(schema: Schema) -> pa.Schema:
