@@ -155,6 +155,11 @@ def test_environments_are_registered_only_when_their_definition_changes(settings
     changed.python.conda_dependencies.add_pip_package("left-pad")
     assert not provision.same_environment(changed, environments[0])
     assert not provision.same_environment(None, environments[0])
+    # What the service hands back is re-serialised (no comments): still the same environment.
+    from azureml.core import Environment
+
+    returned = Environment._deserialize_and_add_to_object(Environment._serialize_to_dict(again[0]))
+    assert provision.same_environment(returned, environments[0])
 
 
 def test_data_files_are_named_after_their_content(tmp_path):
@@ -166,3 +171,26 @@ def test_data_files_are_named_after_their_content(tmp_path):
     assert len(first) == 4 and [p.name for p in first] == [p.name for p in second]
     changed = provision.content_named_files(scoring.iloc[1:], tmp_path / "c", "scoring", 4)
     assert {p.name for p in changed} != {p.name for p in first}
+
+
+def test_command_line_publishes_and_reports_through_the_endpoint(offline_service, capsys):
+    from azureml.pipeline.core._aeva_provider import _AevaWorkflowProvider
+
+    from {{ cookiecutter.package_name }}.cli import main
+    from {{ cookiecutter.package_name }}.operations import workspace
+
+    service = offline_service.workflow_provider
+    # Every SDK call the commands make without a provider goes to the dry-run service.
+    with (
+        mock.patch.object(workspace, "get_workspace", return_value=offline_service.workspace),
+        mock.patch.object(workspace, "online_context", return_value=offline_service),
+        mock.patch.object(_AevaWorkflowProvider, "create_provider", return_value=service),
+    ):
+        assert main(["publish", "scoring"]) == 0
+        assert main(["publish", "scoring"]) == 0
+        assert main(["schedule", "list"]) == 0
+        assert main(["schedule", "disable"]) == 0
+    out = capsys.readouterr().out
+    assert "created endpoint" in out and "added to endpoint" in out
+    assert "default version 1" in out and "REST URL: https://placeholder/" in out
+    assert "no schedules of this project in the workspace" in out

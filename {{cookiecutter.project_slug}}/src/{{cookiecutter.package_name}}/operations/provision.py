@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -123,13 +124,23 @@ def project_environments(settings: Settings) -> list:
     ]
 
 
+def conda_content(env) -> dict:
+    """An environment's conda specification as plain data: no comments, no formatting, no name.
+
+    What the service hands back is re-serialised, so text comparison would see changes
+    that are not there.
+    """
+    content = json.loads(json.dumps(env.python.conda_dependencies._conda_dependencies, default=str))
+    content.pop("name", None)
+    return content
+
+
 def same_environment(existing, desired) -> bool:
     """Whether a registered environment already has the definition the project's files give."""
     if existing is None:
         return False
     return (
-        existing.python.conda_dependencies.serialize_to_string()
-        == desired.python.conda_dependencies.serialize_to_string()
+        conda_content(existing) == conda_content(desired)
         and existing.docker.base_image == desired.docker.base_image
         and bool(existing.python.user_managed_dependencies)
         == bool(desired.python.user_managed_dependencies)
