@@ -76,7 +76,17 @@ PARALLEL: list[str] = [
 ]
 
 # AutoML retraining and local training.
-RETRAINING: list[str] = []
+RETRAINING: list[str] = [
+    "docs/retraining.md",
+    "src/{pkg}/local/forecasting.py",
+    "src/{pkg}/local/metrics.py",
+    "src/{pkg}/pipelines/automl_versions.py",
+    "src/{pkg}/pipelines/retraining.py",
+    "src/{pkg}/steps/register_model.py",
+    "tests/test_register_model.py",
+    "tests/test_retraining.py",
+    "tests/test_training_local.py",
+]
 
 # Operating the pipelines: workspace, provisioning, publishing, schedules.
 OPERATIONS: list[str] = [

@@ -1,30 +1,54 @@
-"""Local training: the stand-in for the AutoML retraining pipeline.
+"""Local training: a local AutoML (FLAML) standing in for the AutoML retraining pipeline.
 
-Trains a scikit-learn model on a labelled file (or the demo data) and writes
-it with joblib, together with a metrics file, so that the scoring commands
-can score what it writes exactly as they score a registered model.
+Same task, same primary metric, a time budget: FLAML searches learners and
+their settings within the budget on most of the rows, the best is measured
+with AutoML's own metric on held-out rows (the last horizon of each series
+for forecasting), then refitted on all rows. The model is written with
+joblib and the metrics beside it, so the scoring commands score what this
+writes exactly as they score a registered model.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
-from sklearn.metrics import accuracy_score, mean_squared_error
-from sklearn.model_selection import train_test_split
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, OrdinalEncoder
 
 from ..demo_data import demo_training_frame
+from ..errors import ProjectError
 from ..schema import Schema
 from ..settings import Settings
 from ..tabular_io import atomic_path, read_frame
+from .forecasting import (
+    SeriesForecaster,
+    as_model_features,
+    regular_frequency,
+    series_keys,
+    split_last_periods,
+)
+from .metrics import FLAML_METRICS, automl_metric, flaml_metric, needs_probabilities
+
+# Seconds of search when none is given: quick enough for `make demo`. The Azure run's budget
+# ([automl] experiment_timeout_minutes) is the choice for a real local retraining.
+DEFAULT_TIME_BUDGET_SECONDS = 15
+# FLAML's gradient boosting and forests: strong, fast, and all score with the project's packages.
+ESTIMATORS = ["lgbm", "rf", "extra_tree"]
+# FLAML fits one model per horizon step for a series; its LightGBM there is ten times slower
+# than the forests on short series, which would eat a small budget in one trial.
+SERIES_ESTIMATORS = ["extra_tree", "rf"]
+HELD_OUT_SHARE = 0.2
+# Share of the budget for the search; the rest measures and refits the best.
+SEARCH_SHARE = 0.8
+
+
+class TrainingError(ProjectError, RuntimeError):
+    """Local training cannot run as asked; the message says why and what to change."""
 
 
 @dataclass(frozen=True)
@@ -35,65 +59,221 @@ class TrainingResult:
     source: str
 
 
-def datetime_parts(frame: pd.DataFrame) -> np.ndarray:
-    """Numeric features from datetime columns (module level, so models pickle)."""
-    parts = []
+class TabularPredictor:
+    """A fitted FLAML AutoML behind ``predict(frame)`` on the schema's model input columns."""
+
+    def __init__(self, automl, columns: tuple[str, ...]):
+        self.automl = automl
+        self.columns = columns
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        return np.asarray(self.automl.predict(flaml_inputs(frame.loc[:, list(self.columns)])))
+
+    def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
+        return np.asarray(self.automl.predict_proba(flaml_inputs(frame.loc[:, list(self.columns)])))
+
+
+def flaml_inputs(frame: pd.DataFrame) -> pd.DataFrame:
+    """Plain dtypes FLAML handles alike in pandas 1.5 and 3: floats, datetimes, text as objects."""
+    converted = {}
     for name in frame.columns:
-        values = pd.to_datetime(frame[name])
-        parts += [values.dt.year, values.dt.month, values.dt.day, values.dt.dayofweek]
-    return np.column_stack([np.asarray(p, dtype=float) for p in parts]) if parts else np.empty((len(frame), 0))
+        values = frame[name]
+        if pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
+            converted[name] = values.astype("Float64").astype(float)
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            converted[name] = values
+        else:
+            converted[name] = values.astype(object).where(values.notna(), "missing")
+    return pd.DataFrame(converted, index=frame.index)
 
 
-def build_model(schema: Schema, task: str) -> Pipeline:
-    model_inputs = {c.name: c for c in [schema.time, *schema.series_ids, *schema.features] if c is not None}
-    numeric = [n for n, c in model_inputs.items() if c.numeric]
-    categorical = [n for n, c in model_inputs.items() if c.kind in ("str", "bool")]
-    dates = [n for n, c in model_inputs.items() if c.kind == "datetime"]
-    encoder = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan,
-                             encoded_missing_value=np.nan)
-    transformers = [("numeric", "passthrough", numeric)]
-    if categorical:
-        to_text = FunctionTransformer(_as_text, feature_names_out="one-to-one")
-        transformers.append(("categorical", Pipeline([("text", to_text), ("codes", encoder)]), categorical))
-    if dates:
-        transformers.append(("dates", FunctionTransformer(datetime_parts), dates))
-    estimator = (HistGradientBoostingClassifier(random_state=0) if task == "classification"
-                 else HistGradientBoostingRegressor(random_state=0))
-    return Pipeline([("features", ColumnTransformer(transformers)), ("model", estimator)])
+def _automl(**fit_arguments):
+    from flaml.automl import AutoML
+    from threadpoolctl import threadpool_limits
+
+    logging.getLogger("flaml.automl.logger").setLevel(logging.WARNING)
+    automl = AutoML()
+    # One thread: FLAML's time-series learners drop n_jobs, and LightGBM's default of every core
+    # is ten times slower on small data when the cores are shared.
+    with warnings.catch_warnings(), threadpool_limits(limits=1):
+        warnings.simplefilter("ignore")
+        automl.fit(n_jobs=1, verbose=0, log_file_name="", **fit_arguments)
+    if automl.best_estimator is None:
+        raise TrainingError(
+            f"no model finished within {fit_arguments.get('time_budget')} s; raise --time-budget"
+        )
+    return automl
 
 
-def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.astype("object").where(frame.notna(), "missing").astype(str)
+def _refit(search, x, y, fit_arguments: dict):
+    """The best learner and settings found, fitted once on ``x`` and ``y``."""
+    best = search.best_estimator
+    return _automl(
+        X_train=x,
+        y_train=y,
+        estimator_list=[best],
+        starting_points={best: search.best_config},
+        max_iter=1,
+        **fit_arguments,
+    )
 
 
-def train(settings: Settings, output: str | os.PathLike, data: str | os.PathLike | None = None,
-          *, seed: int = 0) -> TrainingResult:
-    """Train on ``data`` (or the demo data) and write the model and its metrics."""
+def _train_tabular(frame, schema: Schema, task: str, metric: str, budget: float, seed: int):
+    from sklearn.model_selection import train_test_split
+
+    columns = schema.model_input_columns
+    x = flaml_inputs(frame.loc[:, list(columns)])
+    y = frame[schema.label.name]
+    y = y.astype(str) if task == "classification" else y.astype(float)
+    classes = sorted(y.unique()) if task == "classification" else []
+    target = flaml_metric(metric, len(classes))
+    stratify = y if classes and y.value_counts().min() >= 2 else None
+    x_train, x_held, y_train, y_held = train_test_split(
+        x, y, test_size=HELD_OUT_SHARE, random_state=seed, stratify=stratify
+    )
+    fit_arguments = {"task": task, "metric": target.name, "seed": seed}
+    search = _automl(
+        X_train=x_train,
+        y_train=y_train,
+        estimator_list=ESTIMATORS,
+        time_budget=budget * SEARCH_SHARE,
+        **fit_arguments,
+    )
+    probabilities = search.predict_proba(x_held) if needs_probabilities(metric) else None
+    value = automl_metric(
+        metric,
+        y_held,
+        search.predict(x_held),
+        probabilities=probabilities,
+        classes=list(search.classes_) if classes else None,
+        label_range=_spread(y),
+    )
+    final = _refit(search, x, y, fit_arguments)
+    return TabularPredictor(final, columns), value, search, target
+
+
+def _train_forecaster(
+    frame, schema: Schema, settings: Settings, metric: str, budget: float, seed: int
+):
+    time = schema.time.name
+    series = tuple(column.name for column in schema.series_ids)
+    features = tuple(column.name for column in schema.features)
+    horizon = settings.data.forecast_horizon
+    target = flaml_metric(metric)
+    frame = frame.sort_values(time, kind="stable")
+    keys = series_keys(frame, series)
+    frequencies = {
+        key: regular_frequency(frame.loc[keys == key, time], key) for key in dict.fromkeys(keys)
+    }
+    if len(set(frequencies.values())) > 1:
+        raise TrainingError(
+            f"the series have different frequencies ({sorted(set(frequencies.values()))}); "
+            "resample them to one"
+        )
+    frequency = next(iter(frequencies.values()))
+    training, held = split_last_periods(frame, time, series, horizon)
+    measured = SeriesForecaster(time, series, features, frequency)
+    final = SeriesForecaster(time, series, features, frequency)
+    per_series = budget * SEARCH_SHARE / len(frequencies)
+    search = None
+    for key in frequencies:
+        rows = training[series_keys(training, series) == key]
+        everything = frame[keys == key]
+        fit_arguments = {
+            "task": "ts_forecast",
+            "period": horizon,
+            "metric": target.name,
+            "seed": seed,
+        }
+        search = _automl(
+            X_train=_series_inputs(rows, time, features),
+            y_train=rows[schema.label.name].astype(float).reset_index(drop=True),
+            estimator_list=SERIES_ESTIMATORS,
+            time_budget=per_series,
+            **fit_arguments,
+        )
+        measured.models[key], measured.last_times[key] = search, rows[time].max()
+        final.models[key] = _refit(
+            search,
+            _series_inputs(everything, time, features),
+            everything[schema.label.name].astype(float).reset_index(drop=True),
+            fit_arguments,
+        )
+        final.last_times[key] = everything[time].max()
+    truth = held[schema.label.name].astype(float)
+    value = automl_metric(
+        metric, truth, measured.predict(held), label_range=_spread(frame[schema.label.name])
+    )
+    return final, value, search, target
+
+
+def _series_inputs(rows: pd.DataFrame, time: str, features: tuple[str, ...]) -> pd.DataFrame:
+    """FLAML's time-series frame: the time column first, then numeric features."""
+    inputs = as_model_features(rows.loc[:, list(features)]).reset_index(drop=True)
+    inputs.insert(0, time, pd.to_datetime(rows[time]).to_numpy())
+    return inputs
+
+
+def _spread(label: pd.Series) -> float:
+    """The label's range: AutoML's normalisation of error metrics."""
+    values = pd.to_numeric(label, errors="coerce")
+    return float(values.max() - values.min()) or 1.0
+
+
+def train(
+    settings: Settings,
+    output: str | os.PathLike,
+    data: str | os.PathLike | None = None,
+    *,
+    seed: int = 0,
+    time_budget: float = DEFAULT_TIME_BUDGET_SECONDS,
+) -> TrainingResult:
+    """Search the task's best model within ``time_budget`` seconds; write it and its metrics."""
+    if time_budget <= 0:
+        raise TrainingError(
+            f"the time budget must be a positive number of seconds, got {time_budget}"
+        )
     schema = Schema.from_settings(settings)
-    task = settings.model.task
+    task, metric = settings.model.task, settings.primary_metric
+    if metric not in FLAML_METRICS:
+        raise TrainingError(
+            f"[model] primary_metric = {metric!r} is not an AutoML primary metric; "
+            f'use "auto" or one of {", ".join(FLAML_METRICS)}'
+        )
     if data is None:
         raw, source = demo_training_frame(schema, task, seed=seed)
     else:
         raw, source = read_frame(data, schema), str(data)
     frame = schema.validate(raw, with_label=True)
     frame = frame[frame[schema.label.name].notna()]
-    features = frame.loc[:, list(schema.model_input_columns)]
-    label = frame[schema.label.name]
-    stratify = label if task == "classification" and label.value_counts().min() >= 2 else None
-    x_train, x_test, y_train, y_test = train_test_split(
-        features, label, test_size=0.25, random_state=seed, stratify=stratify)
-    model = build_model(schema, task).fit(x_train, y_train)
-    predicted = model.predict(x_test)
-    if task == "classification":
-        metrics = {"accuracy": float(accuracy_score(y_test, predicted))}
+    if len(frame) < 20:
+        raise TrainingError(
+            f"{source}: {len(frame)} labelled rows; local training needs at least 20"
+        )
+    if task == "forecasting":
+        model, value, search, target = _train_forecaster(
+            frame, schema, settings, metric, time_budget, seed
+        )
     else:
-        rmse = float(np.sqrt(mean_squared_error(y_test, predicted)))
-        spread = float(label.max() - label.min()) or 1.0
-        metrics = {"normalized_root_mean_squared_error": rmse / spread}
-    metrics.update({"rows": int(len(frame)), "task": task})
-    model_path = Path(output)
+        model, value, search, target = _train_tabular(
+            frame, schema, task, metric, time_budget, seed
+        )
+    metrics = {
+        metric: value,
+        "primary_metric": metric,
+        "task": task,
+        "rows": int(len(frame)),
+        "measured_on": "held-out rows"
+        if task != "forecasting"
+        else "the last horizon of each series",
+        "flaml_metric": target.name,
+        "flaml_metric_exact": target.exact,
+        "best_estimator": search.best_estimator,
+        "time_budget_seconds": time_budget,
+    }
     import joblib
 
+    model_path = Path(output)
     with atomic_path(model_path) as temporary:
         joblib.dump(model, temporary)
     metrics_path = model_path.with_suffix(".metrics.json")

@@ -103,6 +103,11 @@ def offline_context(settings: Settings) -> Iterator[BuildContext]:
         # Building a graph registers unregistered datasets; offline there is nowhere to register.
         patches.enter_context(mock.patch(
             "azureml.data.abstract_dataset.AbstractDataset._ensure_saved", return_value=None))
+        # AutoMLStep checks the workspace's curated AutoML environments while it builds (the
+        # released SDK takes itself for a non-production build: its index URL gains "index.html"):
+        # the one service call of an AutoML graph build, and only a check.
+        patches.enter_context(mock.patch(
+            "azureml.pipeline.steps.automl_step.validate_non_prod_env_exists", return_value=None))
         provider = _AevaWorkflowProvider(DryRunServiceCaller(), mock.MagicMock(), workspace)
         yield BuildContext(
             workspace=workspace,
