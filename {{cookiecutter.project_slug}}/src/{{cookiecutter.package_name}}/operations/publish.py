@@ -32,18 +32,20 @@ class Publication:
 
 
 def find_endpoint(workspace, name: str, workflow_provider=None):
-    """The ``PipelineEndpoint`` called ``name``, or ``None``.
-
-    Listing (rather than ``get``, which raises for a missing name) tells
-    "absent" apart from every other failure.
-    """
+    """The ``PipelineEndpoint`` called ``name`` (active or not), or ``None``."""
     from azureml.pipeline.core import PipelineEndpoint
 
     endpoints = PipelineEndpoint.list(
-        workspace, active_only=False, _workflow_provider=workflow_provider
+        workspace, active_only=False, max_results=1000, _workflow_provider=workflow_provider
     )
-    matches = [endpoint for endpoint in endpoints if endpoint.name == name]
-    return matches[0] if matches else None
+    for endpoint in endpoints:
+        if endpoint.name == name:
+            return endpoint
+    # The list is capped by the service; ask for the name itself before calling it absent.
+    try:
+        return PipelineEndpoint.get(workspace, name=name, _workflow_provider=workflow_provider)
+    except Exception:  # the service answers 404 (the dry-run service a bare Exception)
+        return None
 
 
 def require_endpoint(workspace, settings: Settings, pipeline: str, workflow_provider=None):

@@ -125,7 +125,7 @@ def wait(run, echo: Callable[[str], None] = print) -> str:
     if status == "Finished":
         return status
     problems = [
-        failed_step_message(step.name, step.get_details())
+        failed_step_message(step.display_name or step.id, step.get_details())
         for step in run.get_steps()
         if step.get_status() == "Failed"
     ]
