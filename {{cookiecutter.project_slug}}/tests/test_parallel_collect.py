@@ -7,10 +7,19 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from {{ cookiecutter.package_name }}.row_lines import RowLinesError, encode_rows
-from {{ cookiecutter.package_name }}.schema import Column, Schema
+from {{ cookiecutter.package_name }}.row_lines import (
+    RowLinesError,
+    encode_rows,
+)
+from {{ cookiecutter.package_name }}.schema import (
+    Column,
+    Schema,
+)
 from {{ cookiecutter.package_name }}.steps import collect_output
-from {{ cookiecutter.package_name }}.steps.collect_output import CollectError, collect
+from {{ cookiecutter.package_name }}.steps.collect_output import (
+    CollectError,
+    collect,
+)
 
 AWKWARD = [
     "plain",

@@ -10,7 +10,11 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }}.local import minibatches
-from {{ cookiecutter.package_name }}.local.parallel import ParallelOptions, ParallelRunError, score_parallel
+from {{ cookiecutter.package_name }}.local.parallel import (
+    ParallelOptions,
+    ParallelRunError,
+    score_parallel,
+)
 from {{ cookiecutter.package_name }}.schema import Schema
 from {{ cookiecutter.package_name }}.settings import (
     DEFAULT_SETTINGS_PATH,
@@ -19,7 +23,10 @@ from {{ cookiecutter.package_name }}.settings import (
 )
 from {{ cookiecutter.package_name }}.simulate import simulate
 from {{ cookiecutter.package_name }}.steps import score as score_step
-from {{ cookiecutter.package_name }}.tabular_io import read_frame, write_frame
+from {{ cookiecutter.package_name }}.tabular_io import (
+    read_frame,
+    write_frame,
+)
 
 ROWS = 3_000
 
@@ -239,3 +246,23 @@ def test_a_hanging_run_is_killed_and_reported(tmp_path, settings, data):
         )
     assert "killed and replaced" in str(error.value)
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_split_data_then_score_parallel_on_the_command_line(tmp_path, trained_model, data, capsys):
+    import pyarrow.parquet as pq
+
+    from {{ cookiecutter.package_name }}.cli import main
+
+    parts = tmp_path / "parts"
+    assert main(["split-data", "--input", str(data), "--output-dir", str(parts),
+                 "--rows-per-file", "1000", "--rows-per-group", "250"]) == 0
+    files = sorted(parts.iterdir())
+    assert [pq.ParquetFile(f).metadata.num_row_groups for f in files] == [4, 4, 4]
+    output = tmp_path / "predictions.csv"
+    assert main(["score-parallel", "--model", str(trained_model), "--input", str(parts),
+                 "--output", str(output), "--workers", "2", "--mini-batch-size", "1KB",
+                 "--no-progress"]) == 0
+    assert f"scored {ROWS} of {ROWS} rows in 12 mini-batches" in capsys.readouterr().out
+    assert len(pd.read_csv(output)) == ROWS
+    assert main(["split-data", "--input", str(data), "--output-dir", str(parts)]) == 1
+    assert "is not empty" in capsys.readouterr().err

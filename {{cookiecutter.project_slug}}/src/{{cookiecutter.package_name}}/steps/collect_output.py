@@ -33,7 +33,10 @@ import pyarrow.csv as pa_csv  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
 from {{ cookiecutter.package_name }}.errors import ProjectError  # noqa: E402
-from {{ cookiecutter.package_name }}.row_lines import arrow_schema, decode_block  # noqa: E402
+from {{ cookiecutter.package_name }}.row_lines import (  # noqa: E402
+    arrow_schema,
+    decode_block,
+)
 from {{ cookiecutter.package_name }}.schema import Schema  # noqa: E402
 from {{ cookiecutter.package_name }}.settings import get_settings  # noqa: E402
 from {{ cookiecutter.package_name }}.tabular_io import atomic_path  # noqa: E402

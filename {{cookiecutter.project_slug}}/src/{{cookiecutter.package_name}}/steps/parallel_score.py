@@ -29,7 +29,10 @@ import pandas as pd  # noqa: E402
 from {{ cookiecutter.package_name }}.errors import ProjectError  # noqa: E402
 from {{ cookiecutter.package_name }}.row_lines import encode_rows  # noqa: E402
 from {{ cookiecutter.package_name }}.schema import Schema  # noqa: E402
-from {{ cookiecutter.package_name }}.scoring import load_model, score_tolerant  # noqa: E402
+from {{ cookiecutter.package_name }}.scoring import (  # noqa: E402
+    load_model,
+    score_tolerant,
+)
 from {{ cookiecutter.package_name }}.settings import get_settings  # noqa: E402
 from {{ cookiecutter.package_name }}.steps.score import model_file  # noqa: E402
 
