@@ -159,6 +159,15 @@ def test_datetime_kind():
     assert result["when"].iloc[0] == pd.Timestamp("2026-01-05")
 
 
+def test_datetime_kind_reads_mixed_formats():
+    schema = Schema(features=(Column("when", "datetime"),))
+    frame = pd.DataFrame({"when": ["2026-01-05", "2026-01-06 13:30", "2026-01-07T08:00:00", None]})
+    result, problems = schema.check(frame)
+    assert not problems
+    assert result["when"].iloc[1] == pd.Timestamp("2026-01-06 13:30")
+    assert result["when"].iloc[2] == pd.Timestamp("2026-01-07 08:00")
+
+
 def test_empty_feature_values_are_gaps_not_errors():
     schema = Schema(features=(Column("x"), Column("b", "bool")))
     _, problems = schema.check(pd.DataFrame({"x": [np.nan, "1"], "b": [None, "yes"]}))

@@ -161,3 +161,14 @@ def test_plan_mermaid(capsys):
     assert main(["plan", "scoring", "--mermaid"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("flowchart LR") and scoring.STEP_NAME in text
+
+
+def test_plan_of_every_pipeline_names_the_compute_of_every_step(settings):
+    from {{ cookiecutter.package_name }}.pipelines import PIPELINES
+    from {{ cookiecutter.package_name }}.pipelines.plan import plan
+
+    views = plan(settings, PIPELINES)
+    assert [view.name for view in views] == [settings.pipeline_name(p) for p in PIPELINES]
+    for view in views:
+        for step in view.steps:
+            assert step.compute == settings.compute.name, (view.name, step.name)

@@ -19,6 +19,9 @@ TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
 # How many bad rows an error message quotes.
 SHOWN_ROWS = 5
+# pandas 2 and later guess one date format for a whole column; pandas 1.5 (the Azure ML
+# AutoML runtime) parses each value on its own already and has no "mixed" format.
+PER_VALUE_DATES = {"format": "mixed"} if int(pd.__version__.split(".")[0]) >= 2 else {}
 
 
 class SchemaError(ProjectError, ValueError):
@@ -223,6 +226,11 @@ def _coerce(values: pd.Series, kind: str) -> tuple[pd.Series, np.ndarray]:
         if pd.api.types.is_datetime64_any_dtype(values):
             return values, np.zeros(len(values), dtype=bool)
         times = pd.to_datetime(values, errors="coerce")
+        retry = times.isna().to_numpy() & ~missing
+        if retry.any() and PER_VALUE_DATES:
+            # pandas 2 reads every value in the first value's format; parse the rest one by one.
+            again = pd.to_datetime(values[retry], errors="coerce", **PER_VALUE_DATES)
+            times = times.where(~retry, again.reindex(times.index))
         bad = times.isna().to_numpy() & ~missing
         return times, bad
     raise ValueError(f"unknown column type {kind!r}")

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 # Graph ports the SDK adds for ordering only.
 _INTERNAL_PORTS = ("_run_after_output", "_run_after_input")
+# How the SDK writes dataset inputs and outputs in argument lists until a run resolves them.
+_PORT_PLACEHOLDERS = {"DatasetOutputConfig": "output", "DatasetConsumptionConfig": "input"}
 
 
 @dataclass
@@ -40,10 +42,9 @@ def _argument_text(argument) -> str:
     for attribute in ("text", "_text", "value"):
         value = getattr(argument, attribute, None)
         if isinstance(value, str):
-            # Outputs appear as "DatasetOutputConfig:<name>" until the run resolves their path.
-            kind, _, output = value.partition(":")
-            if kind == "DatasetOutputConfig" and output:
-                return f"<output {output}>"
+            kind, _, port = value.partition(":")
+            if kind in _PORT_PLACEHOLDERS and port:
+                return f"<{_PORT_PLACEHOLDERS[kind]} {port}>"
             return shlex.quote(value)
     name = getattr(argument, "name", None)
     name = name or getattr(getattr(argument, "_parameter", None), "name", None)
@@ -90,7 +91,8 @@ def view(pipeline, name: str) -> PipelineView:
         outputs = [port for port in node.outputs if port.name not in _INTERNAL_PORTS]
         steps.append(StepView(
             name=node.name,
-            compute=_param(node, "Target"),
+            # Script steps name their compute "Target"; AutoML steps "target".
+            compute=_param(node, "Target") or _param(node, "target"),
             script=_param(node, "Script"),
             arguments=arguments,
             inputs=[port.name for port in node.inputs if port.name not in _INTERNAL_PORTS],
