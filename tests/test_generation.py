@@ -12,6 +12,7 @@ import json
 import os
 import py_compile
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -123,15 +124,31 @@ def clean_environment() -> dict:
     }
 
 
+def run_rendered_suite(project: Path) -> tuple[int, str]:
+    """The rendered project's pytest, in its own process group so that a hang is killed whole.
+
+    Same interpreter, no install: the rendered pyproject sets pythonpath = ["src"].
+    faulthandler prints every thread's stack if a test hangs, before the timeout kills it.
+    """
+    command = [
+        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+        "-o", f"faulthandler_timeout={RENDERED_SUITE_TIMEOUT // 3}",
+    ]
+    process = subprocess.Popen(
+        command, cwd=project, env=clean_environment(), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    try:
+        output, _ = process.communicate(timeout=RENDERED_SUITE_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # pytest and any worker it forked
+        output, _ = process.communicate()
+        return -1, f"timed out after {RENDERED_SUITE_TIMEOUT} s\n{output}"
+    return process.returncode, output
+
+
 @pytest.mark.rendered_tests
 def test_rendered_project_tests_pass(baked):
-    # Same interpreter, no install: the rendered pyproject sets pythonpath = ["src"].
-    result = subprocess.run(
-        # faulthandler dumps every thread's stack if a test hangs, before our timeout kills it.
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-         "-o", f"faulthandler_timeout={RENDERED_SUITE_TIMEOUT // 3}"],
-        cwd=baked.project_path, capture_output=True, text=True, env=clean_environment(),
-        timeout=RENDERED_SUITE_TIMEOUT,
-    )
+    returncode, output = run_rendered_suite(baked.project_path)
     # Exit code 5 ("no tests collected") is a failure too: a project must test itself.
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    assert returncode == 0, output[-10000:]
