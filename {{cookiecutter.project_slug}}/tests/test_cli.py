@@ -112,6 +112,13 @@ def test_unknown_output_type_is_refused_before_any_work(tmp_path, capsys):
     assert "--rows" in error_line(capsys.readouterr().err)
 
 
+def test_unwritable_output_exits_1_naming_it(tmp_path, capsys):
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a folder", encoding="utf-8")
+    assert main(["simulate", "--rows", "3", "--output", str(blocker / "x.csv")]) == 1
+    assert "taken" in error_line(capsys.readouterr().err)
+
+
 def test_simulate_train_score_as_a_user_runs_them(tmp_path, settings):
     """The demo's path through ``python -m``, each command in its own interpreter."""
     suffix = settings.data.output_format
