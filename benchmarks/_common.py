@@ -10,10 +10,12 @@ scikit-learn, tqdm).
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,7 +36,7 @@ def parser(description: str, default_rows: int) -> argparse.ArgumentParser:
 
 
 def bake(where: Path, **answers: str) -> Path:
-    """Render the template with default answers (plus ``answers``) into ``where``; the project path."""
+    """Render the template (default answers, plus ``answers``) into ``where``; the project."""
     from cookiecutter.main import cookiecutter
 
     return Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(where),
@@ -42,9 +44,12 @@ def bake(where: Path, **answers: str) -> Path:
 
 
 def workdir(keep: bool) -> Path:
+    """A temporary folder for the bake and the data, removed at exit unless ``keep``."""
     path = Path(tempfile.mkdtemp(prefix="aml-batch-bench-"))
     if keep:
         print(f"working folder: {path}")
+    else:
+        atexit.register(shutil.rmtree, path, ignore_errors=True)
     return path
 
 

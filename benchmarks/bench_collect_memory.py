@@ -65,19 +65,21 @@ def main() -> None:
     peaks = {}
     for rows in (args.rows // 10, args.rows):
         rows_file, output = work / f"rows-{rows}.jsonl", work / f"predictions-{rows}.csv"
-        _common.python(project, WRITE_ROWS.format(pkg=_common.PACKAGE, rows=rows, path=str(rows_file)))
+        write = WRITE_ROWS.format(pkg=_common.PACKAGE, rows=rows, path=str(rows_file))
+        _common.python(project, write)
         size = rows_file.stat().st_size / 1e6
         result = _common.python(project, COLLECT.format(
             pkg=_common.PACKAGE, rows_file=str(rows_file), output=str(output)))
         check = _common.python(project, CHECK.format(path=str(output)))
         peaks[rows] = result["peak_mb"]
-        print(f"{rows:>12,} rows ({size:,.0f} MB of JSON lines): collect {result['seconds']:.1f} s, "
-              f"peak RSS {result['peak_mb']:,.0f} MB, ordered and unique: {check['ordered_unique']}, "
-              f"rows {check['rows']:,}")
+        print(f"{rows:>12,} rows ({size:,.0f} MB of JSON lines): "
+              f"collect {result['seconds']:.1f} s, peak RSS {result['peak_mb']:,.0f} MB, "
+              f"ordered and unique: {check['ordered_unique']}, rows {check['rows']:,}")
         rows_file.unlink()
         output.unlink()
     small, large = peaks[args.rows // 10], peaks[args.rows]
-    print(f"ratio peak({args.rows:,}) / peak({args.rows // 10:,}): {large / small:.2f} (goal <= 1.5)")
+    print(f"ratio peak({args.rows:,}) / peak({args.rows // 10:,}): {large / small:.2f} "
+          "(goal <= 1.5)")
 
 
 if __name__ == "__main__":
