@@ -152,11 +152,12 @@ def trigger_command(args: argparse.Namespace) -> int:
     endpoint = require_endpoint(workspace, settings, args.pipeline)
     dataset = dataset_of(workspace, settings, request)
     call = rest_call(endpoint.endpoint, request, dataset.id if dataset is not None else None)
-    run_id = send(call)
-    print(f"started run {run_id} in experiment {request.experiment_name}")
-    print("the same call with curl:")
+    # The curl line first: it is what to try by hand when the call below fails.
+    print("the same call with curl (the token stays in $TOKEN):")
     print(f"  {HOW_TO_GET_TOKEN}")
     print(f"  {call.curl()}")
+    run_id = send(call)
+    print(f"started run {run_id} in experiment {request.experiment_name}")
     return 0
 
 
