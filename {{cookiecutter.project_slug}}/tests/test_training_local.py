@@ -10,9 +10,12 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }}.cli import main
-from {{ cookiecutter.package_name }}.local.metrics import FLAML_METRICS, automl_metric, lower_is_better
+from {{ cookiecutter.package_name }}.local.metrics import (
+    FLAML_METRICS,
+    automl_metric,
+    lower_is_better,
+)
 from {{ cookiecutter.package_name }}.local.training import TrainingError, train
-from {{ cookiecutter.package_name }}.scoring import load_model, score_frame
 from {{ cookiecutter.package_name }}.simulate import simulate
 
 
@@ -69,19 +72,31 @@ def test_a_short_file_is_refused_with_the_reason(tmp_path, settings, schema):
 {%- if cookiecutter.task_type == "forecasting" %}
 
 
-def test_forecasts_follow_the_training_data_per_series(trained_model, schema):
-    from {{ cookiecutter.package_name }}.local.forecasting import ForecastingError
+def test_forecasts_score_each_row_alone_after_training_on_earlier_periods(trained_model, schema,
+                                                                          scoring_frame):
+    from {{ cookiecutter.package_name }}.scoring import load_model, score_frame
 
     model = load_model(trained_model)
-    last = max(model.last_times.values())
-    future = simulate(schema, 10, start=str((last + pd.Timedelta(days=1)).date()))
+    future = scoring_frame(40)
+    keys = [column.name for column in schema.key_columns]
+    whole = score_frame(model, future, schema).set_index(keys)[schema.prediction_column]
+    # Any order and any mini-batch: the parallel runner splits series anywhere.
     shuffled = future.sample(frac=1, random_state=0)
-    # Rows are placed by their time, so order and mini-batches do not change a row's forecast.
-    by_time = score_frame(model, future, schema).set_index(list(c.name for c in schema.key_columns))
-    again = score_frame(model, shuffled, schema).set_index(list(c.name for c in schema.key_columns))
-    pd.testing.assert_series_equal(by_time[schema.prediction_column].sort_index(),
-                                   again[schema.prediction_column].sort_index())
-    past = simulate(schema, 10, start=str(last.date()))
-    with pytest.raises(ForecastingError, match="after the training data"):
-        score_frame(model, past, schema)
+    halves = [score_frame(model, part, schema) for part in (shuffled.iloc[:13], shuffled.iloc[13:])]
+    again = pd.concat(halves).set_index(keys)[schema.prediction_column]
+    pd.testing.assert_series_equal(whole.sort_index(), again.sort_index())
+
+
+def test_forecasts_are_measured_on_the_last_horizon_of_each_series(settings, schema):
+    from {{ cookiecutter.package_name }}.demo_data import demo_training_frame
+    from {{ cookiecutter.package_name }}.local.forecasting import series_keys, split_last_periods
+
+    frame = schema.validate(demo_training_frame(schema, "forecasting")[0], with_label=True)
+    series = tuple(column.name for column in schema.series_ids)
+    training, held = split_last_periods(frame, schema.time.name, series,
+                                        settings.data.forecast_horizon)
+    for key, rows in held.groupby(series_keys(held, series).to_numpy()):
+        earlier = training[series_keys(training, series) == key]
+        assert len(rows) == min(settings.data.forecast_horizon, (len(rows) + len(earlier)) // 3)
+        assert rows[schema.time.name].min() > earlier[schema.time.name].max()
 {%- endif %}

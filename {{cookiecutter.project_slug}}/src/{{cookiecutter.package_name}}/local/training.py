@@ -25,13 +25,7 @@ from ..errors import ProjectError
 from ..schema import Schema
 from ..settings import Settings
 from ..tabular_io import atomic_path, read_frame
-from .forecasting import (
-    SeriesForecaster,
-    as_model_features,
-    regular_frequency,
-    series_keys,
-    split_last_periods,
-)
+from .forecasting import split_last_periods
 from .metrics import FLAML_METRICS, automl_metric, flaml_metric, needs_probabilities
 
 # Seconds of search when none is given: quick enough for `make demo`. The Azure run's budget
@@ -39,9 +33,6 @@ from .metrics import FLAML_METRICS, automl_metric, flaml_metric, needs_probabili
 DEFAULT_TIME_BUDGET_SECONDS = 15
 # FLAML's gradient boosting and forests: strong, fast, and all score with the project's packages.
 ESTIMATORS = ["lgbm", "rf", "extra_tree"]
-# FLAML fits one model per horizon step for a series; its LightGBM there is ten times slower
-# than the forests on short series, which would eat a small budget in one trial.
-SERIES_ESTIMATORS = ["extra_tree", "rf"]
 HELD_OUT_SHARE = 0.2
 # Share of the budget for the search; the rest measures and refits the best.
 SEARCH_SHARE = 0.8
@@ -93,8 +84,7 @@ def _automl(**fit_arguments):
 
     logging.getLogger("flaml.automl.logger").setLevel(logging.WARNING)
     automl = AutoML()
-    # One thread: FLAML's time-series learners drop n_jobs, and LightGBM's default of every core
-    # is ten times slower on small data when the cores are shared.
+    # One thread: on small data, learners using every core are ten times slower on shared cores.
     with warnings.catch_warnings(), threadpool_limits(limits=1):
         warnings.simplefilter("ignore")
         automl.fit(n_jobs=1, verbose=0, log_file_name="", **fit_arguments)
@@ -118,20 +108,38 @@ def _refit(search, x, y, fit_arguments: dict):
     )
 
 
-def _train_tabular(frame, schema: Schema, task: str, metric: str, budget: float, seed: int):
+def _held_out(frame: pd.DataFrame, schema: Schema, settings: Settings, seed: int):
+    """Rows to learn from and rows to measure on: the last horizon of each series, or a share."""
     from sklearn.model_selection import train_test_split
 
+    if settings.model.task == "forecasting":
+        series = tuple(column.name for column in schema.series_ids)
+        return split_last_periods(frame, schema.time.name, series, settings.data.forecast_horizon)
+    label = frame[schema.label.name]
+    stratify = None
+    if settings.model.task == "classification" and label.value_counts().min() >= 2:
+        stratify = label.astype(str)
+    return train_test_split(frame, test_size=HELD_OUT_SHARE, random_state=seed, stratify=stratify)
+
+
+def _train(frame, schema: Schema, settings: Settings, metric: str, budget: float, seed: int):
+    task = settings.model.task
     columns = schema.model_input_columns
-    x = flaml_inputs(frame.loc[:, list(columns)])
-    y = frame[schema.label.name]
-    y = y.astype(str) if task == "classification" else y.astype(float)
-    classes = sorted(y.unique()) if task == "classification" else []
+    classes = []
+    if task == "classification":
+        classes = sorted(frame[schema.label.name].astype(str).unique())
     target = flaml_metric(metric, len(classes))
-    stratify = y if classes and y.value_counts().min() >= 2 else None
-    x_train, x_held, y_train, y_held = train_test_split(
-        x, y, test_size=HELD_OUT_SHARE, random_state=seed, stratify=stratify
-    )
-    fit_arguments = {"task": task, "metric": target.name, "seed": seed}
+
+    def inputs(rows: pd.DataFrame):
+        label = rows[schema.label.name]
+        label = label.astype(str) if classes else label.astype(float)
+        return flaml_inputs(rows.loc[:, list(columns)]), label
+
+    training, held = _held_out(frame, schema, settings, seed)
+    (x_train, y_train), (x_held, y_held), (x, y) = inputs(training), inputs(held), inputs(frame)
+    # Forecasting is a regression over calendar features, series ids and features (forecasting.py).
+    fit_arguments = {"task": "classification" if classes else "regression", "metric": target.name,
+                     "seed": seed}
     search = _automl(
         X_train=x_train,
         y_train=y_train,
@@ -150,68 +158,6 @@ def _train_tabular(frame, schema: Schema, task: str, metric: str, budget: float,
     )
     final = _refit(search, x, y, fit_arguments)
     return TabularPredictor(final, columns), value, search, target
-
-
-def _train_forecaster(
-    frame, schema: Schema, settings: Settings, metric: str, budget: float, seed: int
-):
-    time = schema.time.name
-    series = tuple(column.name for column in schema.series_ids)
-    features = tuple(column.name for column in schema.features)
-    horizon = settings.data.forecast_horizon
-    target = flaml_metric(metric)
-    frame = frame.sort_values(time, kind="stable")
-    keys = series_keys(frame, series)
-    frequencies = {
-        key: regular_frequency(frame.loc[keys == key, time], key) for key in dict.fromkeys(keys)
-    }
-    if len(set(frequencies.values())) > 1:
-        raise TrainingError(
-            f"the series have different frequencies ({sorted(set(frequencies.values()))}); "
-            "resample them to one"
-        )
-    frequency = next(iter(frequencies.values()))
-    training, held = split_last_periods(frame, time, series, horizon)
-    measured = SeriesForecaster(time, series, features, frequency)
-    final = SeriesForecaster(time, series, features, frequency)
-    per_series = budget * SEARCH_SHARE / len(frequencies)
-    search = None
-    for key in frequencies:
-        rows = training[series_keys(training, series) == key]
-        everything = frame[keys == key]
-        fit_arguments = {
-            "task": "ts_forecast",
-            "period": horizon,
-            "metric": target.name,
-            "seed": seed,
-        }
-        search = _automl(
-            X_train=_series_inputs(rows, time, features),
-            y_train=rows[schema.label.name].astype(float).reset_index(drop=True),
-            estimator_list=SERIES_ESTIMATORS,
-            time_budget=per_series,
-            **fit_arguments,
-        )
-        measured.models[key], measured.last_times[key] = search, rows[time].max()
-        final.models[key] = _refit(
-            search,
-            _series_inputs(everything, time, features),
-            everything[schema.label.name].astype(float).reset_index(drop=True),
-            fit_arguments,
-        )
-        final.last_times[key] = everything[time].max()
-    truth = held[schema.label.name].astype(float)
-    value = automl_metric(
-        metric, truth, measured.predict(held), label_range=_spread(frame[schema.label.name])
-    )
-    return final, value, search, target
-
-
-def _series_inputs(rows: pd.DataFrame, time: str, features: tuple[str, ...]) -> pd.DataFrame:
-    """FLAML's time-series frame: the time column first, then numeric features."""
-    inputs = as_model_features(rows.loc[:, list(features)]).reset_index(drop=True)
-    inputs.insert(0, time, pd.to_datetime(rows[time]).to_numpy())
-    return inputs
 
 
 def _spread(label: pd.Series) -> float:
@@ -250,14 +196,7 @@ def train(
         raise TrainingError(
             f"{source}: {len(frame)} labelled rows; local training needs at least 20"
         )
-    if task == "forecasting":
-        model, value, search, target = _train_forecaster(
-            frame, schema, settings, metric, time_budget, seed
-        )
-    else:
-        model, value, search, target = _train_tabular(
-            frame, schema, task, metric, time_budget, seed
-        )
+    model, value, search, target = _train(frame, schema, settings, metric, time_budget, seed)
     metrics = {
         metric: value,
         "primary_metric": metric,
