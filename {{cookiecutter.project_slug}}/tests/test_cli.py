@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from {{ cookiecutter.package_name }}.cli import build_parser, main
-from {{ cookiecutter.package_name }}.settings import SETTINGS_ENV_VAR
+from {{ cookiecutter.package_name }}.settings import SETTINGS_ENV_VAR, get_settings
 from {{ cookiecutter.package_name }}.simulate import simulate
 from {{ cookiecutter.package_name }}.tabular_io import read_frame, write_frame
 
@@ -18,12 +18,12 @@ PACKAGE = "{{ cookiecutter.package_name }}"
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
-def run_module(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_module(*args: str) -> subprocess.CompletedProcess:
     """``python -m <package> ARGS`` in a fresh interpreter, importing the package from src/.
 
     ``-X importtime`` makes Python list every module the command imports on stderr.
     """
-    environment = {**os.environ, "PYTHONPATH": str(SRC), **(env or {})}
+    environment = {**os.environ, "PYTHONPATH": str(SRC)}
     return subprocess.run([sys.executable, "-X", "importtime", "-m", PACKAGE, *args],
                           capture_output=True, text=True, env=environment, timeout=300)
 
@@ -138,11 +138,15 @@ def test_simulate_train_score_as_a_user_runs_them(tmp_path, settings):
     assert len(read_frame(predictions)) == 40
 
 
-def test_damaged_settings_give_one_error_line(tmp_path):
+def test_damaged_settings_give_one_error_line(tmp_path, monkeypatch, capsys):
     broken = tmp_path / "settings.toml"
     broken.write_text("[model]\nname = 'x'\n", encoding="utf-8")
-    result = run_module("simulate", "--rows", "3", "--output", str(tmp_path / "x.csv"),
-                        env={SETTINGS_ENV_VAR: str(broken)})
-    assert result.returncode == 1
-    line = error_line(result.stderr)
+    monkeypatch.setenv(SETTINGS_ENV_VAR, str(broken))
+    get_settings.cache_clear()  # settings are read once per process: read them again
+    try:
+        code = main(["simulate", "--rows", "3", "--output", str(tmp_path / "x.csv")])
+    finally:
+        get_settings.cache_clear()
+    assert code == 1
+    line = error_line(capsys.readouterr().err)
     assert str(broken) in line and "regenerate" in line
