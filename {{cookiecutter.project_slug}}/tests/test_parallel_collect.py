@@ -190,3 +190,14 @@ def test_memory_is_bounded_by_blocks_not_rows(tmp_path):
     finally:
         collect_output.decode_block = real
     assert len(seen) > 5 and max(seen) < 500
+
+
+def test_integer_columns_held_as_floats_are_written_as_integers(tmp_path):
+    """A mini-batch whose bad rows were dropped keeps an int column as float64."""
+    schema = Schema(features=(Column("count", "int"),), id=Column("id", "str"))
+    frame = pd.DataFrame({"id": ["a", "b"], "count": [58.0, np.nan], "prediction": [1.5, 2.5]})
+    rows = tmp_path / "rows.txt"
+    rows.write_text("".join(line + "\n" for line in encode_rows(frame, schema)))
+    assert '"count":58,' in rows.read_text()
+    result = collect(rows, tmp_path / "out.parquet", schema, "parquet")
+    assert pq.read_table(result.path).column("count").to_pylist() == [58, None]

@@ -38,12 +38,14 @@ def options(settings, **overrides) -> ParallelOptions:
 
 
 def read_predictions(path: Path, schema: Schema) -> pd.DataFrame:
+    """A predictions file with the schema's types (csv and parquet alike), in a stable order."""
     frame = read_frame(path, schema)
-    return (
-        frame.sort_values(list(frame.columns)).reset_index(drop=True)
-        if schema.id is None
-        else frame
-    )
+    checked, problems = schema.check(frame)
+    assert not problems
+    checked[schema.prediction_column] = frame[schema.prediction_column].to_numpy()
+    if schema.id is None:
+        checked = checked.sort_values(list(checked.columns), kind="stable")
+    return checked.reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")

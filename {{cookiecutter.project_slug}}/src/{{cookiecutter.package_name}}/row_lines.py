@@ -109,10 +109,17 @@ def _column_texts(values: pd.Series):
         return pa.array(_json_values(values), pa.string())
 
 
-def encode_rows(frame: pd.DataFrame) -> list[str]:
-    """One JSON object per row, as strings without newlines."""
+def encode_rows(frame: pd.DataFrame, schema: Schema | None = None) -> list[str]:
+    """One JSON object per row, as strings without newlines.
+
+    With a schema, integer columns are written as integers even when pandas holds
+    them as floats (a mini-batch whose bad rows were dropped keeps float64).
+    """
     if frame.empty:
         return []
+    if schema is not None:
+        integers = [c.name for c in schema.scoring_columns if c.kind == "int" and c.name in frame]
+        frame = frame.astype({name: "Int64" for name in integers})
     parts: list = []
     for number, name in enumerate(frame.columns):
         parts.append(("{" if number == 0 else ",") + json.dumps(str(name)) + ":")

@@ -110,6 +110,18 @@ def _tables(path: Path, schema: Schema, block_bytes: int) -> Iterator[pa.Table]:
         yield table
 
 
+def _dates_as_text(table: pa.Table) -> pa.Table:
+    """Timestamps written as pandas writes them: a date alone at midnight, no trailing zeros."""
+    for index, field in enumerate(table.schema):
+        if pa.types.is_timestamp(field.type):
+            text = pc.strftime(table.column(index), format="%Y-%m-%d %H:%M:%S")
+            text = pc.replace_substring_regex(text, r"(\.\d*?)0+$", r"\1")
+            text = pc.replace_substring_regex(text, r"\.$", "")
+            text = pc.replace_substring_regex(text, r" 00:00:00$", "")
+            table = table.set_column(index, field.name, text)
+    return table
+
+
 class _Writer:
     """Writes tables to one csv or parquet file; the first table fixes the column types."""
 
@@ -118,6 +130,8 @@ class _Writer:
         self._writer, self._schema, self._sink = None, None, None
 
     def write(self, table: pa.Table) -> None:
+        if self.format == "csv":
+            table = _dates_as_text(table)
         if self._writer is None:
             self._schema = table.schema
             if self.format == "parquet":

@@ -93,7 +93,7 @@ def run(mini_batch: pd.DataFrame) -> list[str]:
     if problems:
         _log_bad_rows(mini_batch, problems.reasons)
     _logger.info("run: scored %d of %d rows", len(predictions), len(mini_batch))
-    return encode_rows(predictions)
+    return encode_rows(predictions, _schema)
 
 
 def _log_bad_rows(mini_batch: pd.DataFrame, reasons: dict[int, str]) -> None:
