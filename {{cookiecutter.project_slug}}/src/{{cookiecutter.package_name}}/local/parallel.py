@@ -286,7 +286,9 @@ class _Run:
         self.failures: list[Failure] = []
         self.progress = None
         self.threads = max(1, (os.cpu_count() or 1) // options.workers)
-        self.context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        # Fork starts workers in milliseconds; macOS and Windows libraries need spawn.
+        start_method = "fork" if sys.platform.startswith("linux") else "spawn"
+        self.context = multiprocessing.get_context(start_method)
         self.slots = [self._start(number) for number in range(options.workers)]
 
     def _start(self, number: int) -> _Slot:
