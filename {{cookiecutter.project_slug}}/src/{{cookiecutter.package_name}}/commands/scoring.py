@@ -18,6 +18,6 @@ def register(subcommands) -> None:
 def score_command(args: argparse.Namespace) -> int:
     from ..local.single import score_locally
 
-    written = score_locally(args.model, args.input, args.output)
-    print(f"predictions: {written}")
+    # The step itself reports how many rows it scored and where it wrote them.
+    score_locally(args.model, args.input, args.output)
     return 0
