@@ -7,9 +7,11 @@ import dataclasses
 import io
 import json
 import shlex
+from unittest import mock
 
 import pytest
 
+from {{ cookiecutter.package_name }}.pipelines import retraining
 from {{ cookiecutter.package_name }}.pipelines.automl_versions import (
     AutoMLVersionError,
     check_scoring_runtime,
@@ -136,8 +138,10 @@ def test_a_metric_of_another_task_fails_before_anything_is_built(offline, settin
     wrong = OTHER_TASK_METRIC[settings.model.task]
     edited = replace(settings, "model", primary_metric=wrong)
     message = f"{wrong}.*not a primary metric of {settings.model.task}"
-    with pytest.raises(AutoMLSettingsError, match=message):
+    with mock.patch(f"{retraining.__name__}.AutoMLConfig") as config, \
+            pytest.raises(AutoMLSettingsError, match=message):
         build_retraining_pipeline(offline, edited)
+    config.assert_not_called()
 
 
 def test_more_concurrent_trials_than_nodes_fail_clearly(offline, settings):
