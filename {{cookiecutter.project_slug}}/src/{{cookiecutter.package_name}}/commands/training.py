@@ -32,7 +32,7 @@ def train_command(args: argparse.Namespace) -> int:
     from ..settings import get_settings
 
     settings = get_settings()
-    budget = args.time_budget or DEFAULT_TIME_BUDGET_SECONDS
+    budget = DEFAULT_TIME_BUDGET_SECONDS if args.time_budget is None else args.time_budget
     if args.full_budget:
         budget = settings.automl.experiment_timeout_minutes * 60
     print(f"searching for {budget:g} s: {settings.model.task}, {settings.primary_metric}")
