@@ -103,6 +103,13 @@ def record_ends(file: Path, targets_every: int) -> tuple[int, list[int]]:
     offset = 0
     with open(file, "rb") as handle:
         while chunk := handle.read(SCAN_BYTES):
+            if parity == 0 and b'"' not in chunk:
+                # No quotes: every newline ends a record; find only the ones needed.
+                header_end, next_target = _ends_by_search(
+                    chunk, offset, header_end, next_target, targets_every, ends
+                )
+                offset += len(chunk)
+                continue
             data = np.frombuffer(chunk, dtype=np.uint8)
             quotes = np.cumsum(data == QUOTE) + parity
             newlines = np.flatnonzero((data == NEWLINE) & (quotes % 2 == 0)) + offset + 1
@@ -126,6 +133,30 @@ def record_ends(file: Path, targets_every: int) -> tuple[int, list[int]]:
     if not ends or ends[-1] < offset:
         ends.append(offset)
     return header_end, ends
+
+
+def _ends_by_search(
+    chunk: bytes,
+    offset: int,
+    header_end: int | None,
+    next_target: int,
+    targets_every: int,
+    ends: list[int],
+) -> tuple[int | None, int]:
+    """Record ends of a chunk without quotes, where every newline ends a record."""
+    if header_end is None:
+        position = chunk.find(b"\n")
+        if position < 0:
+            return None, next_target
+        header_end = offset + position + 1
+        next_target = header_end + targets_every
+    while True:
+        # A record ends after a newline at index >= target - 1.
+        position = chunk.find(b"\n", max(0, next_target - 1 - offset))
+        if position < 0:
+            return header_end, next_target
+        ends.append(offset + position + 1)
+        next_target = ends[-1] + targets_every
 
 
 def _csv_batches(file: Path, size: int) -> list[dict]:
