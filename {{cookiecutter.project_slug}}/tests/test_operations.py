@@ -62,23 +62,7 @@ def test_model_version_is_a_parameter_of_the_scoring_pipelines(offline_service, 
     assert runs.MODEL_VERSION_PARAMETER in pipeline_parameters(offline_service, settings, pipeline)
 
 
-# The SDK registers a dataset PipelineParameter only when its DatasetConsumptionConfig is also
-# among the step's arguments (builder._process_pipeline_parameters); as an input alone a run
-# cannot override it. Strict: this starts failing as soon as the builder passes it, as a reminder.
-DATASET_NOT_YET_A_PARAMETER = pytest.mark.xfail(
-    strict=True,
-    reason="pipelines/scoring.py passes scoring_input() in inputs only, not in arguments",
-)
-
-
-@pytest.mark.parametrize(
-    "pipeline",
-    [
-        pytest.param(p, marks=DATASET_NOT_YET_A_PARAMETER) if p == "scoring" else p
-        for p in BUILT
-        if p in runs.DATASET_PARAMETERS
-    ],
-)
+@pytest.mark.parametrize("pipeline", [p for p in BUILT if p in runs.DATASET_PARAMETERS])
 def test_dataset_version_is_a_parameter_of_the_scoring_pipelines(
     offline_service, settings, pipeline
 ):

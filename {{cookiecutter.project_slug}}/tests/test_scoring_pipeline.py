@@ -141,7 +141,8 @@ def test_pipeline_graph_validates(offline, settings):
     sources = {edge.source_port.node.name for edge in graph.edges
                if edge.dest_port.name == scoring.INPUT_NAME}
     assert sources == {scoring.INPUT_NAME}
-    assert set(graph.params) == {scoring.MODEL_VERSION_PARAMETER}
+    # Both are overridable per run: the model version and the scoring dataset (its version).
+    assert set(graph.params) == {scoring.MODEL_VERSION_PARAMETER, scoring.DATASET_PARAMETER}
 
 
 def test_plan_shows_compute_and_names(settings, capsys):

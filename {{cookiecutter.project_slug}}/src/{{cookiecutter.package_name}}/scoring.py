@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ProjectError
+from .feature_prep import prepare_features
 from .schema import RowProblems, Schema, SchemaError, describe_problems
 
 MODEL_FILE_SUFFIXES = (".pkl", ".joblib", ".pickle")
@@ -68,7 +69,8 @@ def predict(model: Any, frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
     Returns the scoring columns (keys first) and the prediction column, in the
     frame's row order.
     """
-    inputs = frame.loc[:, list(schema.model_input_columns)]
+    # The team's own feature preparation (user-owned module) runs before every prediction.
+    inputs = prepare_features(frame.loc[:, list(schema.model_input_columns)])
     predictions = np.asarray(model.predict(inputs))
     if predictions.ndim > 1:
         predictions = predictions.reshape(len(predictions), -1)[:, 0]

@@ -39,6 +39,7 @@ def predictions_output(context: BuildContext, settings: Settings) -> OutputFileD
 
 def build_scoring_step(context: BuildContext, settings: Settings) -> PythonScriptStep:
     model_version = PipelineParameter(name=MODEL_VERSION_PARAMETER, default_value="latest")
+    data = scoring_input(context)
     return PythonScriptStep(
         name=STEP_NAME,
         script_name=script_path(settings, SCRIPT),
@@ -47,11 +48,14 @@ def build_scoring_step(context: BuildContext, settings: Settings) -> PythonScrip
             "--model-name", settings.model.name,
             "--model-version", model_version,
             "--input-name", INPUT_NAME,
+            # Passing the input among the arguments too is what makes its dataset parameter
+            # overridable per run (the SDK registers it only from the arguments).
+            "--input-dataset", data,
             "--dataset-name", settings.data.scoring_dataset,
             "--output-dir", predictions_output(context, settings),
             "--output-format", settings.data.output_format,
         ],
-        inputs=[scoring_input(context)],
+        inputs=[data],
         compute_target=context.compute_target,
         runconfig=run_configuration(scoring_environment(settings)),
         allow_reuse=False,

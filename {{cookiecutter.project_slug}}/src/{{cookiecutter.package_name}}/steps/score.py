@@ -35,6 +35,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     data.add_argument("--input-name", help="name of the step's dataset input (on Azure ML)")
     data.add_argument("--input-path", help="data file or folder (local runs)")
     parser.add_argument("--dataset-name", default="", help="registered dataset name, for the log")
+    parser.add_argument(
+        "--input-dataset", default="", help="the input's dataset id, filled in by Azure ML (logged)"
+    )
     output = parser.add_mutually_exclusive_group(required=True)
     output.add_argument("--output-dir", help="run-scoped output folder (on Azure ML)")
     output.add_argument("--output-file", help="predictions file (local runs)")
