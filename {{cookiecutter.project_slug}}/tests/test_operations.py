@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 from unittest import mock
 
@@ -12,14 +11,7 @@ import pytest
 from {{ cookiecutter.package_name }}.errors import ProjectError
 from {{ cookiecutter.package_name }}.operations import provision
 from {{ cookiecutter.package_name }}.operations import run as runs
-from {{ cookiecutter.package_name }}.pipelines import _BUILDER_PATHS, PIPELINES, builder
-
-BUILT = [
-    name
-    for name in PIPELINES
-    if importlib.util.find_spec(f"{{ cookiecutter.package_name }}.pipelines.{_BUILDER_PATHS[name][0]}")
-    is not None
-]
+from {{ cookiecutter.package_name }}.pipelines import PIPELINES, builder
 
 
 def test_run_request_gathers_parameters(settings):
@@ -57,12 +49,12 @@ def pipeline_parameters(offline_service, settings, pipeline) -> set[str]:
         return set(builder(pipeline)(offline_service, settings).graph.params)
 
 
-@pytest.mark.parametrize("pipeline", [p for p in BUILT if p in runs.MODEL_VERSION_PIPELINES])
+@pytest.mark.parametrize("pipeline", [p for p in PIPELINES if p in runs.MODEL_VERSION_PIPELINES])
 def test_model_version_is_a_parameter_of_the_scoring_pipelines(offline_service, settings, pipeline):
     assert runs.MODEL_VERSION_PARAMETER in pipeline_parameters(offline_service, settings, pipeline)
 
 
-@pytest.mark.parametrize("pipeline", [p for p in BUILT if p in runs.DATASET_PARAMETERS])
+@pytest.mark.parametrize("pipeline", [p for p in PIPELINES if p in runs.DATASET_PARAMETERS])
 def test_dataset_version_is_a_parameter_of_the_scoring_pipelines(
     offline_service, settings, pipeline
 ):

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from {{ cookiecutter.package_name }}.errors import ProjectError
-from {{ cookiecutter.package_name }}.operations.publish import find_endpoint, publish, require_endpoint
-from {{ cookiecutter.package_name }}.pipelines import _BUILDER_PATHS, PIPELINES
-
-# Builders other areas add are published too, as soon as their module exists.
-BUILT = [
-    name
-    for name in PIPELINES
-    if importlib.util.find_spec(f"{{ cookiecutter.package_name }}.pipelines.{_BUILDER_PATHS[name][0]}")
-    is not None
-]
+from {{ cookiecutter.package_name }}.operations import publish as publishing
+from {{ cookiecutter.package_name }}.pipelines import PIPELINES
 
 
 def endpoint(context, name):
@@ -28,7 +18,7 @@ def endpoint(context, name):
 
 
 def test_first_publication_creates_the_endpoint(offline_service, settings):
-    result = publish(offline_service, settings, "scoring")
+    result = publishing.publish(offline_service, settings, "scoring")
     assert result.created_endpoint and result.version == "0"
     assert result.endpoint_name == settings.azure.scoring_pipeline
     created = endpoint(offline_service, result.endpoint_name)
@@ -37,8 +27,8 @@ def test_first_publication_creates_the_endpoint(offline_service, settings):
 
 
 def test_publishing_again_adds_a_new_default_version_at_the_same_url(offline_service, settings):
-    first = publish(offline_service, settings, "scoring")
-    second = publish(offline_service, settings, "scoring")
+    first = publishing.publish(offline_service, settings, "scoring")
+    second = publishing.publish(offline_service, settings, "scoring")
     assert not second.created_endpoint
     assert second.endpoint_url == first.endpoint_url
     stored = endpoint(offline_service, settings.azure.scoring_pipeline)
@@ -50,7 +40,7 @@ def test_publishing_again_adds_a_new_default_version_at_the_same_url(offline_ser
 
 def test_missing_endpoint_says_to_publish_first(offline_service, settings):
     assert (
-        find_endpoint(
+        publishing.find_endpoint(
             offline_service.workspace,
             settings.azure.scoring_pipeline,
             offline_service.workflow_provider,
@@ -58,15 +48,15 @@ def test_missing_endpoint_says_to_publish_first(offline_service, settings):
         is None
     )
     with pytest.raises(ProjectError, match="run `publish scoring` first"):
-        require_endpoint(
+        publishing.require_endpoint(
             offline_service.workspace, settings, "scoring", offline_service.workflow_provider
         )
 
 
-@pytest.mark.parametrize("pipeline", [p for p in BUILT if p != "scoring"])
+@pytest.mark.parametrize("pipeline", [p for p in PIPELINES if p != "scoring"])
 def test_every_other_pipeline_publishes_behind_its_own_endpoint(
     offline_service, settings, pipeline
 ):
-    result = publish(offline_service, settings, pipeline)
+    result = publishing.publish(offline_service, settings, pipeline)
     assert result.endpoint_name == settings.pipeline_name(pipeline)
     assert endpoint(offline_service, result.endpoint_name).get_default_version() == "0"
