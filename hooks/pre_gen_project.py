@@ -306,6 +306,9 @@ def check_columns(answers: dict, problems: Problems) -> None:
     named: dict[str, list[str]] = {}  # key -> its valid column names, in order
     for key, types, is_list, example in COLUMN_ANSWERS:
         value = text(answers, key)
+        if key == "label_column" and value != value.strip():  # settings.toml takes it verbatim
+            problems.add(key, value, "must not start or end with a space", example)
+            continue
         if not value.strip():
             if key in ("feature_columns", "label_column"):
                 problems.add(key, value, "must name at least one column", example)
@@ -417,7 +420,7 @@ def check_compute(answers: dict, problems: Problems) -> None:
     check_positive(answers, "process_count_per_node", problems, "4")
     check_positive(answers, "error_threshold", problems, "5", minimum=-1,
                    why=" (-1 ignores failed rows)")
-    batch = text(answers, "mini_batch_size").strip()
+    batch = text(answers, "mini_batch_size")  # settings.toml takes it verbatim: no strip()
     digits = re.match(r"\d+", batch)
     if not MINI_BATCH.fullmatch(batch) or not digits or int(digits.group()) == 0:
         problems.add(

@@ -244,6 +244,8 @@ BAD_ANSWERS = (
     BadAnswers("error-threshold-below-minus-one", {"error_threshold": "-5"}, "error_threshold"),
     BadAnswers("mini-batch-terabytes", {"mini_batch_size": "1TB"}, "mini_batch_size"),
     BadAnswers("mini-batch-zero", {"mini_batch_size": "0"}, "mini_batch_size"),
+    BadAnswers("mini-batch-space", {"mini_batch_size": "1MB "}, "mini_batch_size"),
+    BadAnswers("label-padded", {"label_column": " species"}, "label_column"),
     BadAnswers("automl-timeout-below-minimum", {"experiment_timeout_minutes": "10"},
                "experiment_timeout_minutes"),
     BadAnswers("time-not-hh-mm", {"scoring_schedule_time": "6pm"}, "scoring_schedule_time"),
