@@ -77,6 +77,15 @@ def _quoted(texts: pa.Array) -> pa.Array:
     return pc.binary_join_element_wise('"', pa.array(values, pa.string()), '"', "")
 
 
+def _text_values(values: pd.Series, array: pa.Array) -> pa.Array:
+    """A text column as JSON strings; a column of few distinct values is escaped once per value."""
+    codes, uniques = pd.factorize(values)
+    if len(uniques) > len(values) // 4:
+        return _quoted(array)
+    texts = pa.array([json.dumps(str(value)) for value in uniques] + ["null"], pa.string())
+    return texts.take(pa.array(np.where(codes < 0, len(uniques), codes)))
+
+
 def _json_texts(values: pd.Series) -> pa.Array:
     """Each value of a column as JSON text, computed by Arrow over the whole column."""
     array = pa.array(values, from_pandas=True)
@@ -96,7 +105,7 @@ def _json_texts(values: pd.Series) -> pa.Array:
     elif pa.types.is_timestamp(kind):
         texts = _quoted(pc.strftime(array, format="%Y-%m-%dT%H:%M:%S"))
     elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        texts = _quoted(array)
+        texts = _text_values(values, array)
     else:
         raise TypeError(kind)
     return texts.fill_null("null")
@@ -125,7 +134,9 @@ def encode_rows(frame: pd.DataFrame, schema: Schema | None = None) -> list[str]:
         parts.append(("{" if number == 0 else ",") + json.dumps(str(name)) + ":")
         parts.append(_column_texts(frame[name]))
     parts.append("}")
-    return pc.binary_join_element_wise(*parts, "").to_pylist()
+    lines = pc.binary_join_element_wise(*parts, "")
+    # Through numpy: many times faster than Array.to_pylist() for strings.
+    return lines.to_numpy(zero_copy_only=False).tolist()
 
 
 def arrow_schema(schema: Schema) -> pa.Schema:
