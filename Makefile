@@ -12,7 +12,7 @@ DEMO_PROJECT := $(DEMO_DIR)/iris-batch-scoring
 RENDERED_PYPROJECT := {{cookiecutter.project_slug}}/pyproject.toml
 # Two pytest-xdist workers; an idle worker steals queued tests (the rendered suites are long).
 # Override with e.g. make test PYTEST_ARGS="-n 0 -k defaults".
-PYTEST_ARGS ?= -n 2 --dist worksteal
+PYTEST_ARGS ?= -n 2 --dist worksteal --durations=10
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 # The Azure ML SDK v1 installs on Python 3.10 and 3.11 only (on 3.12 pip falls back to 2020
