@@ -39,7 +39,10 @@ $(STAMP): tests/requirements.txt $(RENDERED_PYPROJECT) .ci/rendered_requirements
 
 install: $(STAMP)
 
+# The template's own code (hooks, tests, benchmarks) is linted too; the rendered project is
+# linted per bake by tests/test_generation.py.
 test: $(STAMP)
+	$(BIN)/ruff check --no-cache .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The rendered project's own `make demo`, run with this .venv: -o tells its Makefile that
