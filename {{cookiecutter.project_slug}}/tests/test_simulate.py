@@ -18,8 +18,10 @@ def forecasting(schema):
     """The answers' schema when it has a time column, else the same with one added."""
     if schema.time is not None:
         return schema
-    return dataclasses.replace(schema, time=Column("date", "datetime"),
-                               series_ids=(Column("store", "str"), Column("region", "int")))
+    # Key names no answer set uses for a feature, so that the keys never shadow a feature.
+    return dataclasses.replace(schema, time=Column("_simulated_date", "datetime"),
+                               series_ids=(Column("_simulated_store", "str"),
+                                           Column("_simulated_region", "int")))
 
 
 @pytest.mark.parametrize("rows", [1, 7, 1000])

@@ -40,7 +40,7 @@ from pathlib import Path
 
 from ..errors import ProjectError
 from ..schema import Schema
-from ..settings import Settings, get_settings
+from ..settings import SETTINGS_ENV_VAR, Settings, get_settings
 from ..tabular_io import file_format
 from . import minibatches
 from .minibatches import MiniBatch
@@ -192,9 +192,15 @@ def _worker(
     level: str,
     parts: str,
     threads: int,
+    settings_file: str | None,
 ) -> None:
     """One worker process: init() once, then run() per mini-batch it receives."""
     _limit_threads(threads)
+    # The fork server keeps the environment it started with: take the run's settings file.
+    if settings_file is None:
+        os.environ.pop(SETTINGS_ENV_VAR, None)
+    else:
+        os.environ[SETTINGS_ENV_VAR] = settings_file
     with open(log_file, "ab", buffering=0) as log:
         # Everything the entry script prints or logs lands in this worker's log file.
         os.dup2(log.fileno(), 1)
@@ -208,7 +214,7 @@ def _worker(
         format=f"%(asctime)s worker {slot} %(levelname)s %(name)s: %(message)s",
     )
     sys.argv = [entry_script, *arguments]
-    # A forked worker inherits the parent's cached settings; read them afresh like a new process.
+    # Read the settings afresh, as a new process on a node would.
     get_settings.cache_clear()
     try:
         module = _load_entry_script(Path(entry_script))
@@ -286,9 +292,15 @@ class _Run:
         self.failures: list[Failure] = []
         self.progress = None
         self.threads = max(1, (os.cpu_count() or 1) // options.workers)
-        # Fork starts workers in milliseconds; macOS and Windows libraries need spawn.
-        start_method = "fork" if sys.platform.startswith("linux") else "spawn"
+        # Workers start from a fork server: a fresh process that has only imported the
+        # libraries. Forking this process instead would copy thread pools it may have started
+        # (OpenMP once a model was trained or loaded here, pyarrow's), and a child can then
+        # deadlock on a lock held by a thread that does not exist in it.
+        start_method = "forkserver" if sys.platform.startswith("linux") else "spawn"
         self.context = multiprocessing.get_context(start_method)
+        if start_method == "forkserver":
+            self.context.set_forkserver_preload([__name__])
+        self.settings_file = os.environ.get(SETTINGS_ENV_VAR)
         self.slots = [self._start(number) for number in range(options.workers)]
 
     def _start(self, number: int) -> _Slot:
@@ -306,6 +318,7 @@ class _Run:
                 self.options.logging_level,
                 str(self.parts),
                 self.threads,
+                self.settings_file,
             ),
         )
         process.start()
@@ -492,7 +505,7 @@ def score_parallel(
     try:
         from tqdm import tqdm
 
-        tqdm.monitor_interval = 0  # no monitor thread: workers are forked from this process
+        tqdm.monitor_interval = 0  # no monitor thread: nothing runs behind the runner's back
         with tqdm(
             total=len(batches),
             unit="mini-batch",
