@@ -2,8 +2,9 @@
 
 Bakes the template with an id column (``id_column=row_id``), so the collect
 step must order rows by id across all mini-batches: the harder, external
-sort path. Writes an appended-rows file as the parallel step would (JSON
-lines from the entry script's encoder, ids in random order), then runs the
+sort path. Writes a folder of parquet parts as the parallel step would (one
+per mini-batch of 250,000 rows, with the entry script's writer, ids in random
+order), then runs the
 collect step in a fresh process and reads that process's peak resident
 memory (ru_maxrss). Goal: peak at N over peak at N/10 at most 1.5.
 
@@ -12,27 +13,31 @@ memory (ru_maxrss). Goal: peak at N over peak at N/10 at most 1.5.
 
 from __future__ import annotations
 
+import shutil
+
 import _common
 
 WRITE_ROWS = """
 import json
+from pathlib import Path
 import numpy as np
-from {pkg}.row_lines import encode_rows
 from {pkg}.schema import Schema
+from {pkg}.scored_parts import write_part
 from {pkg}.settings import get_settings
 from {pkg}.simulate import simulate
 schema = Schema.from_settings(get_settings())
 rows, chunk = {rows}, 250_000
 order = np.random.default_rng(0).permutation(rows) + 1
 width = len(str(rows))
-with open({path!r}, "w", encoding="ascii") as handle:
-    for start in range(0, rows, chunk):
-        frame = simulate(schema, min(chunk, rows - start), seed=start)
-        ids = order[start:start + len(frame)].astype(str)
-        frame[schema.id.name] = np.char.zfill(ids, width).astype(object)
-        frame[schema.prediction_column] = np.array(["setosa", "versicolor", "virginica"],
-                                                   dtype=object)[ids.astype(int) % 3]
-        handle.writelines(line + "\\n" for line in encode_rows(frame))
+folder = Path({path!r})
+folder.mkdir()
+for start in range(0, rows, chunk):
+    frame = simulate(schema, min(chunk, rows - start), seed=start)
+    ids = order[start:start + len(frame)].astype(str)
+    frame[schema.id.name] = np.char.zfill(ids, width).astype(object)
+    frame[schema.prediction_column] = np.array(["setosa", "versicolor", "virginica"],
+                                               dtype=object)[ids.astype(int) % 3]
+    write_part(frame, schema, folder)
 print(json.dumps({{"rows": rows}}))
 """
 
@@ -42,7 +47,7 @@ from {pkg}.schema import Schema
 from {pkg}.settings import get_settings
 from {pkg}.steps.collect_output import collect
 start = time.perf_counter()
-result = collect({rows_file!r}, {output!r}, Schema.from_settings(get_settings()), "csv")
+result = collect({rows_dir!r}, {output!r}, Schema.from_settings(get_settings()), "csv")
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({{"rows": result.rows, "seconds": seconds, "peak_mb": peak}}))
@@ -64,18 +69,18 @@ def main() -> None:
     project = _common.bake(work, id_column="row_id")
     peaks = {}
     for rows in (args.rows // 10, args.rows):
-        rows_file, output = work / f"rows-{rows}.jsonl", work / f"predictions-{rows}.csv"
-        write = WRITE_ROWS.format(pkg=_common.PACKAGE, rows=rows, path=str(rows_file))
+        rows_dir, output = work / f"parts-{rows}", work / f"predictions-{rows}.csv"
+        write = WRITE_ROWS.format(pkg=_common.PACKAGE, rows=rows, path=str(rows_dir))
         _common.python(project, write)
-        size = rows_file.stat().st_size / 1e6
+        size = sum(part.stat().st_size for part in rows_dir.iterdir()) / 1e6
         result = _common.python(project, COLLECT.format(
-            pkg=_common.PACKAGE, rows_file=str(rows_file), output=str(output)))
+            pkg=_common.PACKAGE, rows_dir=str(rows_dir), output=str(output)))
         check = _common.python(project, CHECK.format(path=str(output)))
         peaks[rows] = result["peak_mb"]
-        print(f"{rows:>12,} rows ({size:,.0f} MB of JSON lines): "
+        print(f"{rows:>12,} rows ({size:,.0f} MB of parquet parts): "
               f"collect {result['seconds']:.1f} s, peak RSS {result['peak_mb']:,.0f} MB, "
               f"ordered and unique: {check['ordered_unique']}, rows {check['rows']:,}")
-        rows_file.unlink()
+        shutil.rmtree(rows_dir)
         output.unlink()
     small, large = peaks[args.rows // 10], peaks[args.rows]
     print(f"ratio peak({args.rows:,}) / peak({args.rows // 10:,}): {large / small:.2f} "

@@ -67,7 +67,7 @@ PARALLEL: list[str] = [
     "src/{pkg}/local/parallel.py",
     "src/{pkg}/local/split.py",
     "src/{pkg}/pipelines/parallel_scoring.py",
-    "src/{pkg}/row_lines.py",
+    "src/{pkg}/scored_parts.py",
     "src/{pkg}/steps/collect_output.py",
     "src/{pkg}/steps/parallel_score.py",
     "tests/test_parallel_collect.py",

@@ -1,4 +1,4 @@
-"""JSON rows and the collect step: round trips, order by id, streaming, atomicity."""
+"""Scored parquet parts and the collect step: round trips, order by id, streaming, atomicity."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from {{ cookiecutter.package_name }}.row_lines import (
-    RowLinesError,
-    encode_rows,
-)
 from {{ cookiecutter.package_name }}.schema import (
     Column,
     Schema,
+)
+from {{ cookiecutter.package_name }}.scored_parts import (
+    ScoredPartsError,
+    part_files,
+    write_part,
 )
 from {{ cookiecutter.package_name }}.steps import collect_output
 from {{ cookiecutter.package_name }}.steps.collect_output import (
@@ -51,11 +52,12 @@ def awkward_frame(rows: int = len(AWKWARD)) -> pd.DataFrame:
     )
 
 
-def write_lines(path, frames):
-    with open(path, "w", encoding="ascii", newline="") as handle:
-        for frame in frames:
-            handle.writelines(line + "\n" for line in encode_rows(frame))
-    return path
+def write_parts(folder, frames, schema):
+    """One part per mini-batch, as run() writes them."""
+    folder.mkdir(exist_ok=True)
+    for frame in frames:
+        write_part(frame, schema, folder)
+    return folder
 
 
 def read_back(path, kind):
@@ -69,37 +71,20 @@ def read_back(path, kind):
     )
 
 
-def test_each_row_is_one_ascii_line():
-    lines = encode_rows(awkward_frame())
-    assert len(lines) == len(AWKWARD)
-    assert all("\n" not in line and "\r" not in line and line.isascii() for line in lines)
-
-
-def test_values_keep_their_type_and_exact_value():
-    import json
-
-    frame = pd.DataFrame({
-        "text": pd.array(["plain", 'q"uote', None], dtype="string"),
-        "number": [3.0, 0.1 + 0.2, np.nan],
-        "big": [1e16, -0.0, np.inf],
-        "count": pd.array([1, None, 3], dtype="Int64"),
-        "flag": pd.array([True, False, None], dtype="boolean"),
-        "mixed": [1, "a", None],  # not one Arrow type: encoded value by value
-    })
-    rows = [json.loads(line) for line in encode_rows(frame)]
-    assert rows[0] == {"text": "plain", "number": 3.0, "big": 1e16, "count": 1, "flag": True,
-                       "mixed": 1}
-    assert isinstance(rows[0]["number"], float) and isinstance(rows[0]["big"], float)
-    assert rows[1]["number"] == 0.1 + 0.2 and rows[1]["text"] == 'q"uote'
-    assert rows[2] == {"text": None, "number": None, "big": None, "count": 3, "flag": None,
-                       "mixed": None}
+def test_parts_are_complete_files_named_in_the_order_they_were_written(tmp_path):
+    frame = awkward_frame(30)
+    batches = [frame.iloc[:10], frame.iloc[10:], frame]
+    folder = write_parts(tmp_path / "parts", batches, text_schema())
+    parts = part_files(folder)
+    assert len(parts) == 3 and sorted(p.name for p in folder.iterdir()) == [p.name for p in parts]
+    assert [pq.read_metadata(p).num_rows for p in parts] == [10, 20, 30]
 
 
 @pytest.mark.parametrize("kind", ["csv", "parquet"])
 def test_awkward_strings_round_trip_byte_for_byte(tmp_path, kind):
     frame = awkward_frame()
-    rows = write_lines(tmp_path / "rows.txt", [frame.iloc[5:], frame.iloc[:5]])
-    result = collect(rows, tmp_path / f"out.{kind}", text_schema(), kind)
+    parts = write_parts(tmp_path / "parts", [frame.iloc[5:], frame.iloc[:5]], text_schema())
+    result = collect(parts, tmp_path / f"out.{kind}", text_schema(), kind)
     back = read_back(result.path, kind)
     assert list(back.columns) == ["id", "note", "x", "prediction"]
     assert back["note"].tolist() == AWKWARD  # ordered by id, every byte kept
@@ -110,12 +95,13 @@ def test_awkward_strings_round_trip_byte_for_byte(tmp_path, kind):
 
 def test_order_by_id_holds_across_mini_batches_and_blocks(tmp_path, monkeypatch):
     monkeypatch.setattr(collect_output, "RUN_BATCH_ROWS", 7)
+    monkeypatch.setattr(collect_output, "READ_BATCH_ROWS", 11)
     frame = awkward_frame(500)
     shuffled = frame.sample(frac=1, random_state=3)
     batches = [shuffled.iloc[i : i + 37] for i in range(0, len(shuffled), 37)]
-    rows = write_lines(tmp_path / "rows.txt", batches)
+    parts = write_parts(tmp_path / "parts", batches, text_schema())
     # Tiny blocks: many sorted runs, merged a few rows at a time.
-    result = collect(rows, tmp_path / "out.csv", text_schema(), "csv", block_bytes=2_000)
+    result = collect(parts, tmp_path / "out.csv", text_schema(), "csv", block_rows=50)
     back = read_back(result.path, "csv")
     assert result.rows == 500
     assert back["id"].tolist() == frame["id"].tolist()
@@ -131,73 +117,85 @@ def test_integer_ids_sort_as_numbers(tmp_path):
             "prediction": [1, 0, 1, 0],
         }
     )
-    rows = write_lines(tmp_path / "rows.txt", [frame])
-    result = collect(rows, tmp_path / "out.parquet", text_schema("int"), "parquet", block_bytes=40)
+    schema = text_schema("int")
+    parts = write_parts(tmp_path / "parts", [frame.iloc[:2], frame.iloc[2:]], schema)
+    result = collect(parts, tmp_path / "out.parquet", schema, "parquet", block_rows=1)
     assert pq.read_table(result.path).column("id").to_pylist() == [1, 9, 10, 100]
 
 
-def test_without_id_every_row_is_written_once(tmp_path):
+def test_without_id_rows_come_in_mini_batch_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(collect_output, "READ_BATCH_ROWS", 30)
     schema = Schema(features=(Column("note", "str"), Column("x", "float")))
     frame = awkward_frame(300).drop(columns="id")
-    rows = write_lines(tmp_path / "rows.txt", [frame.iloc[:100], frame.iloc[100:]])
-    result = collect(rows, tmp_path / "out.csv", schema, "csv", block_bytes=1_000)
+    batches = [frame.iloc[200:], frame.iloc[:100], frame.iloc[100:200]]
+    parts = write_parts(tmp_path / "parts", batches, schema)
+    result = collect(parts, tmp_path / "out.csv", schema, "csv")
     back = read_back(result.path, "csv")
-    key = ["note", "x", "prediction"]
-    expected = frame.sort_values(key).reset_index(drop=True)
-    assert back.sort_values(key).reset_index(drop=True).equals(expected)
+    assert back.equals(pd.concat(batches).reset_index(drop=True))
 
 
 def test_a_repeated_id_fails_and_leaves_no_file(tmp_path):
     frame = awkward_frame(20)
-    rows = write_lines(tmp_path / "rows.txt", [frame, frame.iloc[[3]]])
+    parts = write_parts(tmp_path / "parts", [frame, frame.iloc[[3]]], text_schema())
     output = tmp_path / "out.csv"
     with pytest.raises(CollectError, match="'0003'.*more than once"):
-        collect(rows, output, text_schema(), "csv", block_bytes=300)
-    assert list(tmp_path.iterdir()) == [rows]
+        collect(parts, output, text_schema(), "csv", block_rows=5)
+    assert list(tmp_path.iterdir()) == [parts]
 
 
-def test_rows_that_are_not_json_fail_clearly_and_leave_no_file(tmp_path):
-    rows = tmp_path / "rows.txt"
-    rows.write_text('{"id": "1", "note": "a", "x": 1.0, "prediction": "p"}\n1 a 1.0 p\n')
-    with pytest.raises(RowLinesError, match="not JSON rows"):
-        collect(rows, tmp_path / "out.csv", text_schema(), "csv")
-    assert list(tmp_path.iterdir()) == [rows]
+def test_a_part_that_is_not_parquet_fails_clearly_and_leaves_no_file(tmp_path):
+    parts = write_parts(tmp_path / "parts", [awkward_frame(5)], text_schema())
+    (parts / "scored-0-broken.parquet").write_text('{"id": "1"}\n')
+    with pytest.raises(ScoredPartsError, match="scored-0-broken.parquet: not a parquet file"):
+        collect(parts, tmp_path / "out.csv", text_schema(), "csv")
+    assert list(tmp_path.iterdir()) == [parts]
+
+
+def test_parts_scored_with_other_settings_fail_clearly(tmp_path):
+    other = Schema(features=(Column("y", "float"),), id=Column("id", "str"))
+    frame = pd.DataFrame({"id": ["a"], "y": [1.0], "prediction": [0.5]})
+    parts = write_parts(tmp_path / "parts", [frame], other)
+    with pytest.raises(ScoredPartsError, match="lack column\\(s\\) 'note', 'x'"):
+        collect(parts, tmp_path / "out.csv", text_schema(), "csv")
+
+
+def test_a_missing_folder_fails_clearly(tmp_path):
+    with pytest.raises(ScoredPartsError, match="output folder is missing"):
+        collect(tmp_path / "nowhere", tmp_path / "out.csv", text_schema(), "csv")
+    assert not (tmp_path / "out.csv").exists()
 
 
 def test_no_rows_still_gives_a_header(tmp_path):
-    rows = tmp_path / "rows.txt"
-    rows.write_text("")
-    result = collect(rows, tmp_path / "out.csv", text_schema(), "csv")
+    (tmp_path / "parts").mkdir()
+    result = collect(tmp_path / "parts", tmp_path / "out.csv", text_schema(), "csv")
     assert result.rows == 0
     assert result.path.read_text().splitlines() == ["id,note,x,prediction"]
 
 
-def test_memory_is_bounded_by_blocks_not_rows(tmp_path):
+def test_memory_is_bounded_by_blocks_not_rows(tmp_path, monkeypatch):
     """The collect step never holds more than a block and one batch per run."""
-    frame = awkward_frame(2_000)
-    rows = write_lines(tmp_path / "rows.txt", [frame.sample(frac=1, random_state=0)])
+    monkeypatch.setattr(collect_output, "READ_BATCH_ROWS", 64)
+    frame = awkward_frame(2_000).sample(frac=1, random_state=0)
+    batches = [frame.iloc[:1_500], frame.iloc[1_500:]]
+    parts = write_parts(tmp_path / "parts", batches, text_schema())
     seen = []
-    real = collect_output.decode_block
+    real = collect_output._blocks
 
-    def spy(data, schema):
-        table = real(data, schema)
-        seen.append(table.num_rows)
-        return table
+    def spy(tables, block_rows):
+        for table in real(tables, block_rows):
+            seen.append(table.num_rows)
+            yield table
 
-    collect_output.decode_block = spy
-    try:
-        collect(rows, tmp_path / "out.csv", text_schema(), "csv", block_bytes=20_000)
-    finally:
-        collect_output.decode_block = real
-    assert len(seen) > 5 and max(seen) < 500
+    monkeypatch.setattr(collect_output, "_blocks", spy)
+    collect(parts, tmp_path / "out.csv", text_schema(), "csv", block_rows=300)
+    assert len(seen) > 5 and max(seen) < 400 and sum(seen) == 2_000
 
 
 def test_integer_columns_held_as_floats_are_written_as_integers(tmp_path):
     """A mini-batch whose bad rows were dropped keeps an int column as float64."""
     schema = Schema(features=(Column("count", "int"),), id=Column("id", "str"))
     frame = pd.DataFrame({"id": ["a", "b"], "count": [58.0, np.nan], "prediction": [1.5, 2.5]})
-    rows = tmp_path / "rows.txt"
-    rows.write_text("".join(line + "\n" for line in encode_rows(frame, schema)))
-    assert '"count":58,' in rows.read_text()
-    result = collect(rows, tmp_path / "out.parquet", schema, "parquet")
+    parts = write_parts(tmp_path / "parts", [frame], schema)
+    assert str(pq.read_schema(part_files(parts)[0]).field("count").type) == "int64"
+    result = collect(parts, tmp_path / "out.parquet", schema, "parquet")
     assert pq.read_table(result.path).column("count").to_pylist() == [58, None]

@@ -43,8 +43,8 @@ def test_parallel_run_config_carries_the_answers(steps, settings):
     assert config.run_invocation_timeout == settings.parallel.run_invocation_timeout
     assert config.run_max_try == settings.parallel.run_max_try
     assert config.logging_level == settings.parallel.logging_level
-    assert config.output_action == "append_row"
-    assert config.append_row_file_name == parallel_scoring.APPEND_ROW_FILE
+    # run() writes parquet parts itself (scored_parts.py); the step only counts its rows.
+    assert config.output_action == "summary_only"
     assert config.compute_target.name == settings.compute.name
     script = Path(config.source_directory) / config.entry_script
     assert script.resolve() == Path(entry.__file__).resolve() == DEFAULT_ENTRY_SCRIPT
@@ -87,9 +87,9 @@ def test_entry_script_and_collect_step_accept_the_arguments_they_are_given(steps
     driver_arguments = ["--mini_batch_size", "1MB", "--output", "out"]  # the driver's own, ignored
     args = entry.parse_args(driver_arguments + [as_text(a) for a in parallel_step._arguments])
     assert args.model_name and args.model_version == "latest" and args.model_path is None
+    assert args.output_dir is None  # on Azure ML the parts go to EntryScript().output_dir
     collect_args = collect_output.parse_args([as_text(a) for a in collect_step._arguments])
     assert collect_args.rows_dir == str(tmp_path) and collect_args.output_dir == str(tmp_path)
-    assert collect_args.append_row_file_name == parallel_scoring.APPEND_ROW_FILE
 
 
 def test_the_whole_graph_builds_validates_and_wires_collect_after_the_parallel_step(

@@ -12,9 +12,11 @@
 - input rows missing from what ``run()`` returned are failed items; the run
   aborts once failed items pass ``error_threshold`` or failed mini-batches pass
   ``allowed_failed_count`` (-1 ignores either), or when ``init()`` keeps failing;
-- results are appended to one file in the order mini-batches finish (list
-  items one per line; a DataFrame space-separated, as the driver does), then
-  the collect step writes the predictions file.
+- the step's output_action is summary_only, as on Azure ML: the entry script
+  gets an output folder (``--output-dir``, where Azure ML gives it
+  ``EntryScript().output_dir``) and writes its scored rows there itself;
+  what run() returns is only counted. Then the collect step reads that folder
+  and writes the predictions file.
 
 Worker output and logging go to ``<output>.logs/worker-<n>.log``; the run's
 summary to ``<output>.logs/summary.txt``. An aborted run writes no output
@@ -135,16 +137,12 @@ class RunContractError(RuntimeError):
     """run() broke the ParallelRunStep contract."""
 
 
-def _result_lines(result, rows: int) -> list[str]:
-    """What the driver appends for one run() result, checked against the contract."""
+def _result_count(result, rows: int) -> int:
+    """How many rows one run() result reports as scored, checked against the contract."""
     import pandas as pd
 
-    if isinstance(result, pd.DataFrame):
-        lines = result.to_csv(sep=" ", header=False, index=False).splitlines()
+    if isinstance(result, (pd.DataFrame, list, tuple)):
         count = len(result)
-    elif isinstance(result, (list, tuple)):
-        lines = [str(item) for item in result]
-        count = len(lines)
     else:
         raise RunContractError(
             f"run() returned {type(result).__name__}; it must return a list or a pandas DataFrame "
@@ -155,7 +153,7 @@ def _result_lines(result, rows: int) -> list[str]:
             f"run() returned {count} rows for a mini-batch of {rows} rows; it must return at most "
             "one element per input row"
         )
-    return lines
+    return count
 
 
 def _load_entry_script(path: Path):
@@ -190,7 +188,6 @@ def _worker(
     arguments: list[str],
     log_file: str,
     level: str,
-    parts: str,
     threads: int,
     settings_file: str | None,
 ) -> None:
@@ -240,10 +237,8 @@ def _worker(
             frame = minibatches.read(batch, schema)
             rows = len(frame)
             logging.info("%s try %d: run() on %d rows", batch.describe(), attempt, rows)
-            lines = _result_lines(module.run(frame), rows)
-            part = Path(parts) / f"{batch.index}.{attempt}.txt"
-            part.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-            connection.send(("done", (str(part), rows, len(lines))))
+            scored = _result_count(module.run(frame), rows)
+            connection.send(("done", (rows, scored)))
         except BaseException as error:  # noqa: BLE001 - any failure fails this try only
             logging.error("%s try %d failed", batch.describe(), attempt)
             traceback.print_exc()
@@ -277,11 +272,11 @@ class _Run:
         log_dir: Path,
         work: Path,
     ):
-        self.options, self.arguments, self.log_dir = options, arguments, log_dir
+        # The step's output folder: the entry script writes its scored parts here.
         self.parts = work / "parts"
         self.parts.mkdir()
-        self.appended = work / "parallel_run_step.txt"
-        self.appended.touch()
+        self.options, self.log_dir = options, log_dir
+        self.arguments = [*arguments, "--output-dir", str(self.parts)]
         self.pending = deque((batch, 1) for batch in batches)
         self.total = len(batches)
         self.done = 0
@@ -316,7 +311,6 @@ class _Run:
                 self.arguments,
                 str(self.log_dir / f"worker-{number}.log"),
                 self.options.logging_level,
-                str(self.parts),
                 self.threads,
                 self.settings_file,
             ),
@@ -386,10 +380,7 @@ class _Run:
         elif kind == "init-failed":
             self._init_failed(slot, payload)
         elif kind == "done":
-            part, rows, scored = payload
-            with open(self.appended, "ab") as target, open(part, "rb") as source:
-                shutil.copyfileobj(source, target)
-            os.unlink(part)
+            rows, scored = payload
             self.input_rows += rows
             self.failed_items += rows - scored
             if rows > scored:
@@ -518,7 +509,7 @@ def score_parallel(
                 run.execute(progress)
             finally:
                 run.stop()
-        collected = collect(run.appended, output, Schema.from_settings(settings), output_format)
+        collected = collect(run.parts, output, Schema.from_settings(settings), output_format)
     except ParallelRunError as error:
         _write_summary(log_dir, run, str(error))
         raise

@@ -2,8 +2,9 @@
 
 The parallel step runs ``steps/parallel_score.py`` in ``node_count`` x
 ``process_count_per_node`` workers over mini-batches of the scoring dataset
-and appends one JSON line per scored row to ``APPEND_ROW_FILE`` in a
-pipeline-scoped folder. The collect step turns that file into one ordered
+and each ``run()`` writes its scored rows as one parquet part into the step's
+pipeline-scoped output folder (``output_action="summary_only"``: the step
+itself only counts rows). The collect step turns the parts into one ordered
 predictions file with a header, in a run-scoped output registered as a
 dataset. Every number comes from the ``[parallel]`` and ``[compute]`` settings.
 """
@@ -23,8 +24,6 @@ PARALLEL_STEP_NAME = "parallel-score"
 COLLECT_STEP_NAME = "collect-predictions"
 ENTRY_SCRIPT = "steps/parallel_score.py"
 COLLECT_SCRIPT = "steps/collect_output.py"
-# JSON lines, one per scored row (see row_lines.py); the collect step reads it by this name.
-APPEND_ROW_FILE = "scored_rows.jsonl"
 ROWS_OUTPUT_NAME = "scored_rows"
 OUTPUT_NAME = "predictions"
 
@@ -46,8 +45,9 @@ def parallel_run_config(context: BuildContext, settings: Settings) -> ParallelRu
         run_invocation_timeout=parallel.run_invocation_timeout,
         run_max_try=parallel.run_max_try,
         logging_level=parallel.logging_level,
-        output_action="append_row",
-        append_row_file_name=APPEND_ROW_FILE,
+        # run() writes parquet parts to EntryScript().output_dir (scored_parts.py); the step
+        # only counts the elements run() returns, for error_threshold.
+        output_action="summary_only",
         description=f"Scores {settings.data.scoring_dataset} with {settings.model.name}, "
         "in parallel",
     )
@@ -88,8 +88,6 @@ def build_parallel_steps(
         arguments=[
             "--rows-dir",
             scored_rows,
-            "--append-row-file-name",
-            APPEND_ROW_FILE,
             "--output-dir",
             predictions_output(context, settings),
             "--output-format",

@@ -1,14 +1,15 @@
-"""Collect step: the parallel step's appended rows -> one predictions file with a header.
+"""Collect step: the parallel step's parquet parts -> one predictions file with a header.
 
-ParallelRunStep appends the JSON lines that ``run()`` returns to one file, in
-the order mini-batches finish. This step reads that file in blocks of whole
-lines and writes one file in ``output_format``: the output columns in order,
-a header, and, when the schema has an id column, rows ordered by id across
-all mini-batches. Memory stays flat whatever the number of rows: without an
-id, blocks are written as they are read; with one, each block is sorted and
-spilled to a temporary run file, and the runs are merged batch by batch
-(an external merge sort). The file appears under its final name only once
-complete: a failed collect leaves no predictions file.
+Each ``run()`` of the parallel step writes its scored rows as one parquet part
+into the step's output folder (see ``scored_parts``). This step reads the parts
+batch by batch and writes one file in ``output_format``: the output columns in
+order, a header, and, when the schema has an id column, rows ordered by id
+across all mini-batches; without one, in the order the mini-batches finished.
+Memory stays flat whatever the number of rows: without an id, batches are
+written as they are read; with one, each block of rows is sorted and spilled
+to a temporary run file, and the runs are merged batch by batch (an external
+merge sort). The file appears under its final name only once complete: a
+failed collect leaves no predictions file.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import shutil
 import sys
 import tempfile
@@ -33,16 +35,18 @@ import pyarrow.csv as pa_csv  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
 from {{ cookiecutter.package_name }}.errors import ProjectError  # noqa: E402
-from {{ cookiecutter.package_name }}.row_lines import (  # noqa: E402
-    arrow_schema,
-    decode_block,
-)
 from {{ cookiecutter.package_name }}.schema import Schema  # noqa: E402
+from {{ cookiecutter.package_name }}.scored_parts import (  # noqa: E402
+    arrow_schema,
+    part_files,
+    read_parts,
+)
 from {{ cookiecutter.package_name }}.settings import get_settings  # noqa: E402
 from {{ cookiecutter.package_name }}.tabular_io import atomic_path  # noqa: E402
 
-# Bytes of JSON lines parsed at once: bounds memory (a block is about 3x this in Arrow).
-BLOCK_BYTES = 32 * 1024 * 1024
+# Rows read from the parts per batch, and rows per sorted block: bound memory with an id.
+READ_BATCH_ROWS = 65_536
+BLOCK_ROWS = 1_048_576
 # Rows per batch of a sorted run file; the merge holds one batch per run.
 RUN_BATCH_ROWS = 16_384
 
@@ -59,13 +63,8 @@ class CollectResult:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
-    rows = parser.add_mutually_exclusive_group(required=True)
-    rows.add_argument("--rows-dir", help="the parallel step's output folder (on Azure ML)")
-    rows.add_argument("--rows-file", help="the appended rows file (local runs)")
     parser.add_argument(
-        "--append-row-file-name",
-        default="parallel_run_step.txt",
-        help="name of the appended rows file inside --rows-dir",
+        "--rows-dir", required=True, help="the parallel step's output folder of parquet parts"
     )
     output = parser.add_mutually_exclusive_group(required=True)
     output.add_argument("--output-dir", help="run-scoped output folder (on Azure ML)")
@@ -74,31 +73,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def line_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[bytes]:
-    """The file in blocks of about ``block_bytes`` that end at a line end (rows never split)."""
-    with open(path, "rb") as handle:
-        rest = b""
-        while True:
-            chunk = handle.read(block_bytes)
-            if not chunk:
-                break
-            data = rest + chunk
-            cut = data.rfind(b"\n") + 1
-            if cut == 0:  # no line end yet: a row longer than a block
-                rest = data
-                continue
-            rest = data[cut:]
-            if data[:cut].strip():
-                yield data[:cut]
-        if rest.strip():
-            yield rest + b"\n"
-
-
-def _tables(path: Path, schema: Schema, block_bytes: int) -> Iterator[pa.Table]:
+def _batches(rows_dir: Path, schema: Schema) -> Iterator[pa.Table]:
+    """The parts' rows, a batch at a time, all with the prediction type of the first part."""
     prediction_type = None
-    for block in line_blocks(path, block_bytes):
-        table = decode_block(block, schema)
-        # The prediction's type is read from the data; keep the first one seen for every block.
+    for batch in read_parts(part_files(rows_dir), schema, READ_BATCH_ROWS):
+        table = pa.Table.from_batches([batch])
         column = table.schema.field(schema.prediction_column)
         if prediction_type is None and not pa.types.is_null(column.type):
             prediction_type = column.type
@@ -108,6 +87,24 @@ def _tables(path: Path, schema: Schema, block_bytes: int) -> Iterator[pa.Table]:
                 index, schema.prediction_column, table.column(index).cast(prediction_type)
             )
         yield table
+
+
+def _blocks(tables: Iterator[pa.Table], block_rows: int) -> Iterator[pa.Table]:
+    """Tables of about ``block_rows`` rows: each becomes one sorted run of the merge."""
+    pending, rows = [], 0
+    for table in tables:
+        pending.append(table)
+        rows += table.num_rows
+        if rows >= block_rows:
+            yield _concat(pending)
+            pending, rows = [], 0
+    if pending:
+        yield _concat(pending)
+
+
+def _concat(tables: list[pa.Table]) -> pa.Table:
+    first = tables[0].schema
+    return pa.concat_tables([t if t.schema == first else t.cast(first) for t in tables])
 
 
 def _dates_as_text(table: pa.Table) -> pa.Table:
@@ -166,29 +163,24 @@ def _empty_table(schema: Schema) -> pa.Table:
 
 
 def collect(
-    rows_file: str | Path,
-    output: str | Path,
+    rows_dir: str | os.PathLike,
+    output: str | os.PathLike,
     schema: Schema,
     output_format: str,
     *,
-    block_bytes: int = BLOCK_BYTES,
+    block_rows: int = BLOCK_ROWS,
 ) -> CollectResult:
-    """Write the JSON rows of ``rows_file`` to ``output``, ordered by id when there is one."""
-    rows_file, output = Path(rows_file), Path(output)
-    if not rows_file.is_file():
-        raise CollectError(
-            f"{rows_file}: the parallel step's output file is missing; check that the step's "
-            "output_action is append_row and its append_row_file_name matches"
-        )
+    """Write the scored parts in ``rows_dir`` to ``output``, ordered by id when there is one."""
+    rows_dir, output = Path(rows_dir), Path(output)
+    tables = _batches(rows_dir, schema)
     with atomic_path(output) as temporary:
         writer = _Writer(temporary, output_format)
         try:
-            tables = _tables(rows_file, schema, block_bytes)
             if schema.id is None:
                 for table in tables:
                     writer.write(table)
             else:
-                _merge_sorted(tables, schema.id.name, writer, output.parent)
+                _merge_sorted(_blocks(tables, block_rows), schema.id.name, writer, output.parent)
             if writer.rows == 0:
                 writer.write(_empty_table(schema))  # a file with a header and no rows
         finally:
@@ -274,15 +266,9 @@ def _check_unique(ids: pa.ChunkedArray, previous, key: str) -> None:
 def _duplicate(value, key: str) -> None:
     raise CollectError(
         f"id {value!r} (column {key!r}) appears more than once in the parallel step's output: "
-        "the input repeats it, or the appended rows file holds a mini-batch twice. "
+        "the input repeats it, or the parallel step's output holds a mini-batch twice. "
         "Give every input row its own id and score again."
     )
-
-
-def _rows_file(args: argparse.Namespace) -> Path:
-    if args.rows_file:
-        return Path(args.rows_file)
-    return Path(args.rows_dir) / args.append_row_file_name
 
 
 def _output_file(args: argparse.Namespace) -> Path:
@@ -294,7 +280,7 @@ def _output_file(args: argparse.Namespace) -> Path:
 def main(argv: list[str] | None = None) -> CollectResult:
     args = parse_args(argv)
     schema = Schema.from_settings(get_settings())
-    result = collect(_rows_file(args), _output_file(args), schema, args.output_format)
+    result = collect(args.rows_dir, _output_file(args), schema, args.output_format)
     print(f"collected {result.rows} rows into {result.path}")
     return result
 
