@@ -46,7 +46,7 @@ from {{ cookiecutter.package_name }}.tabular_io import atomic_path  # noqa: E402
 
 # Rows read from the parts per batch, and rows per sorted block: bound memory with an id.
 READ_BATCH_ROWS = 65_536
-BLOCK_ROWS = 1_048_576
+BLOCK_ROWS = 262_144
 # Rows per batch of a sorted run file; the merge holds one batch per run.
 RUN_BATCH_ROWS = 16_384
 
@@ -96,8 +96,9 @@ def _blocks(tables: Iterator[pa.Table], block_rows: int) -> Iterator[pa.Table]:
         pending.append(table)
         rows += table.num_rows
         if rows >= block_rows:
-            yield _concat(pending)
-            pending, rows = [], 0
+            block, pending, rows = _concat(pending), [], 0
+            yield block  # the batches it came from are released already
+            del block
     if pending:
         yield _concat(pending)
 
