@@ -34,6 +34,16 @@ def test_step_writes_predictions_into_the_output_folder(tmp_path, trained_model,
         assert ids == sorted(ids)
 
 
+def test_step_logs_the_dataset_id_azure_ml_fills_in(tmp_path, trained_model, scoring_frame,
+                                                     capsys):
+    data = write_frame(scoring_frame(3), tmp_path / "in.parquet")
+    score_step.main([
+        "--model-path", str(trained_model), "--input-path", str(data),
+        "--input-dataset", "0a1b2c", "--output-file", str(tmp_path / "out.csv"),
+    ])
+    assert "(dataset id 0a1b2c)" in capsys.readouterr().out
+
+
 def test_step_refuses_mixed_local_and_azure_sources():
     with pytest.raises(SystemExit):
         score_step.parse_args(["--model-name", "m", "--model-path", "p", "--input-path", "x",

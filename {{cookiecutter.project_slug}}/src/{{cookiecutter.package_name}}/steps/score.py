@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> Path:
     predictions = order_by_id(score_frame(model, frame, schema), schema)
     written = write_frame(predictions, output_file(args))
     source = args.dataset_name or args.input_path or args.input_name
+    if args.input_dataset:
+        source += f" (dataset id {args.input_dataset})"
     print(f"scored {len(predictions)} rows of {source} into {written}")
     return written
 
